@@ -1,0 +1,49 @@
+# Page-tracking series for the KVM x86 MMU: build, test and export tooling.
+# See README.md for the targets and the workflow.
+
+SHELL := /bin/bash
+S := scripts
+LISTS := tests/stock.list tests/series.list
+
+.PHONY: all deps tree export kernel selftests test baseline run test-debug \
+	check series bench clean help
+
+all: test
+
+help:
+	@sed -n 's/^## //p' README.md
+
+deps:
+	$(S)/deps.sh
+
+tree: deps
+	$(S)/tree.sh
+
+export:
+	$(S)/export.sh
+
+kernel: tree
+	$(S)/kernel.sh test
+
+selftests: tree
+	$(S)/selftests.sh test
+
+test: kernel selftests
+	$(S)/test.sh test $(LISTS)
+
+test-debug: tree
+	$(S)/kernel.sh debug
+	$(S)/selftests.sh test
+	TIMEOUT=900 $(S)/test.sh debug $(LISTS)
+
+baseline: tree
+	$(S)/basetree.sh
+	$(S)/kernel.sh base
+	$(S)/selftests.sh base
+	$(S)/test.sh base tests/stock.list
+
+run: kernel selftests
+	$(S)/demo.sh
+
+clean:
+	rm -rf build/obj build/selftests build/headers build/test build/bench build/series

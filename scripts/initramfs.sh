@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Build a busybox initramfs holding guest/init, a list of selftest commands
+# and the selftest binaries they need.
+#
+#   initramfs.sh <selftests-dir> <list-dir> <output.cpio.gz> [demo-script]
+#
+# <list-dir> holds list.<flavour> files, one command per line.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 3 ] || die "usage: initramfs.sh <selftests-dir> <list-dir> <output.cpio.gz> [demo-script]"
+tests=$1 lists=$2 out=$3 demo=${4:-}
+
+need_cmd cpio gzip
+busybox=$(command -v busybox) ||
+	die "busybox is not installed (apt-get install busybox-static)"
+if ldd "$busybox" >/dev/null 2>&1; then
+	die "$busybox is dynamically linked: install busybox-static"
+fi
+
+stage=$out.d
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,tests}
+cp "$busybox" "$stage/bin/busybox"
+cp "$TOP/guest/init" "$stage/init"
+chmod 755 "$stage/init"
+cp "$lists"/list.* "$stage/tests/"
+[ -z "$demo" ] || cp "$demo" "$stage/tests/demo"
+
+# Copy every binary the list refers to (first word of each command).
+cat "$lists"/list.* | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' | awk '{ print $1 }' | sort -u |
+	while read -r bin; do
+		[ -x "$tests/$bin" ] || die "selftest '$bin' was not built (missing $tests/$bin)"
+		mkdir -p "$stage/tests/$(dirname "$bin")"
+		cp "$tests/$bin" "$stage/tests/$bin"
+	done
+if [ -n "$demo" ]; then
+	grep -o 'x86_64/[a-z0-9_]*' "$demo" | sort -u | while read -r bin; do
+		[ -x "$tests/$bin" ] || die "demo needs '$bin', which was not built"
+		mkdir -p "$stage/tests/x86_64"
+		cp "$tests/$bin" "$stage/tests/$bin"
+	done
+fi
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out" ||
+	die "creating $out failed"

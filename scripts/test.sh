@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Run test lists in the three MMU flavours and print a summary.
+#
+#   test.sh <variant> <list>...
+#
+# <variant> is the kernel to boot: test (the series), debug (the series
+# with KASAN) or base (the unpatched base).  Each list line is
+#
+#   <tdp> <legacy> <shadow> <command...>
+#
+# where each of the first three fields says what the command must do in
+# that flavour: "pass", "skip" (must pass or skip), or "-" (not run: it
+# fails on the unpatched base too).  A list file may set a per-test
+# timeout with a line "# timeout: <seconds>".
+#
+# Environment: FLAVOURS (default "tdp legacy shadow"), TIMEOUT (per test,
+# default 300 s), DISCOVER=1 (report results only, expect nothing).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 2 ] || die "usage: test.sh <test|debug|base> <list>..."
+variant=$1
+shift
+lists=("$@")
+flavours=${FLAVOURS:-tdp legacy shadow}
+timeout=${TIMEOUT:-300}
+
+kernel=$BUILD/obj/$variant/arch/x86/boot/bzImage
+case $variant in
+test | debug) tests=$BUILD/selftests/test ;;
+base) tests=$BUILD/selftests/base ;;
+*) die "unknown variant '$variant'" ;;
+esac
+[ -f "$kernel" ] || die "$kernel is missing: run 'make kernel' first"
+[ -d "$tests" ] || die "$tests is missing: run 'make selftests' first"
+
+out=$BUILD/test/$variant
+rm -rf "$out"
+mkdir -p "$out/lists"
+
+# expect.tsv: flavour <TAB> expectation <TAB> command
+for l in "${lists[@]}"; do
+	[ -f "$l" ] || die "test list $l does not exist"
+	awk -v OFS='\t' '
+		/^[[:space:]]*(#|$)/ { next }
+		NF < 4 { printf "%s:%d: expected <tdp> <legacy> <shadow> <command>\n", FILENAME, FNR > "/dev/stderr"; exit 1 }
+		{
+			for (i = 1; i <= 3; i++)
+				if ($i != "pass" && $i != "skip" && $i != "-" && $i != "any") {
+					printf "%s:%d: bad expectation \"%s\"\n", FILENAME, FNR, $i > "/dev/stderr"; exit 1
+				}
+			cmd = $4; for (i = 5; i <= NF; i++) cmd = cmd " " $i
+			print "tdp", $1, cmd; print "legacy", $2, cmd; print "shadow", $3, cmd
+		}' "$l" >>"$out/expect.tsv" || die "cannot parse $l"
+done
+[ "${DISCOVER:-0}" != 1 ] || sed -i 's/\t[a-z-]*\t/\tany\t/' "$out/expect.tsv"
+
+for f in $flavours; do
+	awk -F'\t' -v f="$f" '$1 == f && $2 != "-" { print $3 }' "$out/expect.tsv" >"$out/lists/list.$f"
+done
+
+"$TOP/scripts/initramfs.sh" "$tests" "$out/lists" "$out/initramfs.cpio.gz"
+
+total_pass=0 total_fail=0 total_skip=0
+: >"$out/results.tsv"
+for f in $flavours; do
+	info "booting $variant kernel, flavour $f ($(wc -l <"$out/lists/list.$f") tests)"
+	start=$(date +%s)
+	"$TOP/scripts/run-qemu.sh" "$kernel" "$out/initramfs.cpio.gz" "$f" "$out/$f.log" "$timeout"
+	secs=$(($(date +%s) - start))
+	if ! grep -q '^# PTT-END' "$out/$f.log"; then
+		echo "---- $f: the guest did not finish; last 40 console lines:"
+		tail -n 40 "$out/$f.log"
+		echo "----"
+	fi
+	# Match each expected command with its TAP line; absent means failed.
+	awk -F'\t' -v f="$f" -v OFS='\t' '
+		FNR == NR {
+			if ($0 ~ /^(not )?ok [0-9]+ /) {
+				line = $0
+				st = (line ~ /^not ok/) ? "fail" : (line ~ /# SKIP/ ? "skip" : "pass")
+				sub(/^(not )?ok [0-9]+ /, "", line); sub(/ # .*$/, "", line)
+				got[line] = st
+			}
+			next
+		}
+		$1 == f && $2 != "-" {
+			st = ($3 in got) ? got[$3] : "missing"
+			print f, $2, st, $3
+		}' "$out/$f.log" "$out/expect.tsv" >"$out/$f.tsv"
+	cat "$out/$f.tsv" >>"$out/results.tsv"
+	read -r p fl s < <(awk -F'\t' '
+		{ e = $2; st = $3 }
+		st == "pass" { p++; next }
+		st == "skip" && (e == "skip" || e == "any") { s++; next }
+		{ fl++ }
+		END { print p + 0, fl + 0, s + 0 }' "$out/$f.tsv")
+	echo "== $f: $p passed, $fl failed, $s skipped (${secs}s)"
+	awk -F'\t' '($3 != "pass" && !($3 == "skip" && ($2 == "skip" || $2 == "any"))) {
+		printf "   FAILED %-7s %s (expected %s, got %s)\n", $1, $4, $2, $3 }' "$out/$f.tsv"
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + fl)) total_skip=$((total_skip + s))
+done
+
+echo
+echo "Per-test results ($variant kernel): build/test/$variant/results.tsv"
+awk -F'\t' '{ r[$4] = r[$4] sprintf(" %s=%s", $1, $3) } END { for (c in r) printf "  %-55s%s\n", c, r[c] }' \
+	"$out/results.tsv" | sort
+echo "skipped: $total_skip (expected skips, counted separately)"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
