@@ -6,7 +6,7 @@ S := scripts
 LISTS := tests/stock.list tests/series.list
 
 .PHONY: all deps tree export kernel selftests test baseline run test-debug \
-	check series bench clean help
+	check check-fast series bench clean help
 
 all: test
 
@@ -28,7 +28,7 @@ kernel: tree
 selftests: tree
 	$(S)/selftests.sh test
 
-test: kernel selftests
+test: check-fast kernel selftests
 	$(S)/test.sh test $(LISTS)
 
 test-debug: tree
@@ -44,6 +44,13 @@ baseline: tree
 
 run: kernel selftests
 	$(S)/demo.sh
+
+check-fast: tree
+	$(S)/check.sh fast
+
+check: tree
+	$(S)/deps.sh sparse python3-sphinx python3-sphinx-rtd-theme
+	$(S)/check.sh full
 
 clean:
 	rm -rf build/obj build/selftests build/headers build/test build/bench build/series

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Quality gates for the series.
+#
+#   check.sh fast   checkpatch on every patch, shellcheck on the tooling,
+#                   and patches/ regenerated from build/linux without a diff
+#   check.sh full   the above, plus: every patch builds arch/x86/kvm with
+#                   W=1 and KVM_WERROR=y (KVM_INTEL=m, KVM_AMD=m), sparse
+#                   (C=2) adds no warnings over the base, and the
+#                   documentation builds without new warnings
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-fast}
+out=$BUILD/check
+mkdir -p "$out"
+fail=0
+
+# checkpatch findings that are accepted, as "<patch-number>:<TYPE>":
+# - FILE_PATH_CHANGES: new files are covered by the KVM/x86 entry, and the
+#   series ends with the MAINTAINERS patch.
+# - 0002:MEMORY_BARRIER: the barriers are commented, but the comments are
+#   context lines of a hunk that also removes the old barrier line, which
+#   checkpatch doesn't look past.
+accepted() {
+	case "$1:$2" in
+	*:FILE_PATH_CHANGES | 0002:MEMORY_BARRIER) return 0 ;;
+	esac
+	return 1
+}
+
+# checkpatch must run from the top of the tree, or it misreads the patch.
+checkpatch() {
+	cd "$TREE" || return 0
+	./scripts/checkpatch.pl --show-types --terse --no-summary -q "$1" 2>/dev/null
+	return 0
+}
+
+run_checkpatch() {
+	local p n line type total=0 bad=0
+	info "checkpatch on $(series_patches | wc -l) patches"
+	while read -r p; do
+		n=${p%%-*}
+		while IFS= read -r line; do
+			type=$(sed -n 's/^[^:]*:[0-9]*: [A-Z]*:\([A-Z_]*\):.*/\1/p' <<<"$line")
+			[ -n "$type" ] || continue
+			total=$((total + 1))
+			if accepted "$n" "$type"; then
+				echo "  accepted: $line"
+			else
+				echo "  $line"
+				bad=$((bad + 1))
+			fi
+		done < <(checkpatch "$PATCHES/$p")
+	done < <(series_patches)
+	echo "checkpatch: $total findings, $bad not accepted"
+	[ "$bad" -eq 0 ] || fail=1
+}
+
+run_shellcheck() {
+	need_cmd shellcheck
+	info "shellcheck on the tooling"
+	if shellcheck -x -P SCRIPTDIR "$TOP"/scripts/*.sh "$TOP"/.ci/run &&
+		shellcheck -s sh "$TOP"/guest/init "$TOP"/guest/demo.sh; then
+		echo "shellcheck: clean"
+	else
+		echo "shellcheck: FAILED"
+		fail=1
+	fi
+}
+
+run_export_check() {
+	local tmp
+	info "patches/ round trip"
+	tmp=$(mktemp -d)
+	tgit format-patch -q --zero-commit --no-signature --no-cover-letter \
+		--abbrev=12 -o "$tmp" base..HEAD
+	if diff -r -q -x series "$tmp" "$PATCHES" >/dev/null; then
+		echo "export: patches/ matches build/linux"
+	else
+		echo "export: patches/ differs from build/linux (run make export)"
+		fail=1
+	fi
+	rm -rf "$tmp"
+}
+
+# Build arch/x86/kvm at every commit of the series.
+run_bisect_build() {
+	local wt=$BUILD/linux-check obj=$BUILD/obj/check c n=0 subj
+	need_cmd make gcc ccache
+	info "building arch/x86/kvm at every patch (W=1, KVM_WERROR, KVM_INTEL=m, KVM_AMD=m)"
+	if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
+		tgit worktree add -q --detach "$wt" base >/dev/null
+	fi
+	mkdir -p "$obj"
+	git -C "$wt" checkout -q --detach "$(tgit rev-parse HEAD)"
+	make -s -C "$wt" O="$obj" allnoconfig >/dev/null
+	"$wt/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+		"$TOP/config/check.config" >"$obj/merge.log" 2>&1
+	make -s -C "$wt" O="$obj" olddefconfig >/dev/null
+	for c in $(tgit rev-list --reverse base^..HEAD); do
+		subj=$(tgit log -1 --format=%s "$c")
+		git -C "$wt" checkout -q --detach "$c"
+		if make -C "$wt" O="$obj" -j"$JOBS" W=1 CC="ccache gcc" \
+			arch/x86/kvm/ >"$out/build-$n.log" 2>&1 &&
+			! grep -q -E 'warning:|error:' "$out/build-$n.log"; then
+			echo "  ok   $n $subj"
+		else
+			echo "  FAIL $n $subj (see build/check/build-$n.log)"
+			grep -E 'warning:|error:' "$out/build-$n.log" | head -5
+			fail=1
+		fi
+		n=$((n + 1))
+	done
+}
+
+sparse_warnings() {
+	local c=$1 log=$2 wt=$BUILD/linux-check obj=$BUILD/obj/check
+	git -C "$wt" checkout -q --detach "$c"
+	make -C "$wt" O="$obj" -j"$JOBS" C=2 CC="ccache gcc" arch/x86/kvm/ >"$log.raw" 2>&1 || true
+	grep -E ': (warning|error):' "$log.raw" |
+		sed -E 's/:[0-9]+:[0-9]+:/:/' | sort >"$log"
+}
+
+run_sparse() {
+	need_cmd sparse
+	info "sparse (C=2) on arch/x86/kvm, base versus series"
+	sparse_warnings "$(tgit rev-parse base)" "$out/sparse-base.txt"
+	sparse_warnings "$(tgit rev-parse HEAD)" "$out/sparse-series.txt"
+	if comm -13 "$out/sparse-base.txt" "$out/sparse-series.txt" >"$out/sparse-new.txt" &&
+		[ ! -s "$out/sparse-new.txt" ]; then
+		echo "sparse: $(wc -l <"$out/sparse-series.txt") warnings, none new"
+	else
+		echo "sparse: new warnings:"
+		cat "$out/sparse-new.txt"
+		fail=1
+	fi
+}
+
+doc_warnings() {
+	local c=$1 log=$2 wt=$BUILD/linux-check
+	git -C "$wt" checkout -q --detach "$c"
+	rm -rf "$BUILD/obj/docs"
+	make -C "$wt" O="$BUILD/obj/docs" SPHINXDIRS=virt htmldocs >"$log.raw" 2>&1 || true
+	grep -E -i 'warning|error' "$log.raw" | sed -E 's/:[0-9]+: /: /' | sort >"$log"
+}
+
+run_docs() {
+	need_cmd sphinx-build
+	info "htmldocs SPHINXDIRS=virt, base versus series"
+	doc_warnings "$(tgit rev-parse base)" "$out/docs-base.txt"
+	doc_warnings "$(tgit rev-parse HEAD)" "$out/docs-series.txt"
+	if comm -13 "$out/docs-base.txt" "$out/docs-series.txt" >"$out/docs-new.txt" &&
+		[ ! -s "$out/docs-new.txt" ]; then
+		echo "docs: no new warnings ($(wc -l <"$out/docs-series.txt") in total)"
+	else
+		echo "docs: new warnings:"
+		cat "$out/docs-new.txt"
+		fail=1
+	fi
+}
+
+[ -d "$TREE/.git" ] || die "build/linux does not exist: run 'make tree' first"
+start=$(date +%s)
+run_checkpatch
+run_shellcheck
+run_export_check
+if [ "$mode" = full ]; then
+	run_bisect_build
+	run_sparse
+	run_docs
+fi
+echo "check ($mode): $([ $fail -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s"
+exit $fail
