@@ -52,5 +52,16 @@ check: tree
 	$(S)/deps.sh sparse python3-sphinx python3-sphinx-rtd-theme
 	$(S)/check.sh full
 
+bench: tree
+	$(S)/deps.sh gnuplot-nox
+	$(S)/basetree.sh
+	$(S)/kernel.sh bench
+	$(S)/kernel.sh base-bench
+	$(S)/selftests.sh test
+	$(S)/bench.sh
+
+series: tree
+	$(S)/series.sh
+
 clean:
 	rm -rf build/obj build/selftests build/headers build/test build/bench build/series

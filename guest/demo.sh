@@ -5,7 +5,20 @@ for p in kvm_amd/parameters/npt kvm/parameters/tdp_mmu; do
 	echo "  /sys/module/$p = $(cat /sys/module/$p 2>/dev/null || echo '-')"
 done
 dmesg | grep -E 'kvm_amd|Nested Paging' | sed -e 's/^/  /'
-if [ -x x86_64/page_track_demo ]; then
-	echo "--- page tracking demo:"
-	./x86_64/page_track_demo
+if [ ! -x x86_64/page_track_test ]; then
+	echo "--- page tracking: x86_64/page_track_test is missing"
+	exit 1
 fi
+cat <<'TXT'
+--- page tracking: a selftest guest reads, writes and executes pages that the
+    debugfs test consumer tracks; each tracked access faults on the nested
+    page tables, is emulated, and is logged (mode, GPA, GVA, bytes, vCPU,
+    verdict, data).  "veto" makes the guest re-execute the instruction;
+    "data" means the consumer supplied the value the guest read.
+TXT
+PAGE_TRACK_VERBOSE=1 ./x86_64/page_track_test -t preread_verdicts \
+	-t prewrite_verdicts -t preexec_verdicts -t multiple_consumers \
+	>/tmp/demo.out 2>&1
+rc=$?
+grep -E 'RUN|event|OK|FAIL|PASSED|FAILED' /tmp/demo.out | sed -e 's/^#  *//'
+exit $rc

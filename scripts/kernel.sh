@@ -6,6 +6,8 @@
 # Variants: test  (build/linux, config/test.config)
 #           debug (build/linux, test.config + debug.config: KASAN)
 #           base  (build/linux-base, the unpatched base, test.config)
+#           bench, base-bench (the series and the base, without lock
+#                 debugging: test.config + bench.config)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,7 +16,9 @@ case $variant in
 test) src=$TREE frags=("$TOP/config/test.config") ;;
 debug) src=$TREE frags=("$TOP/config/test.config" "$TOP/config/debug.config") ;;
 base) src=$BASETREE frags=("$TOP/config/test.config") ;;
-*) die "unknown kernel variant '$variant' (test, debug or base)" ;;
+bench) src=$TREE frags=("$TOP/config/test.config" "$TOP/config/bench.config") ;;
+base-bench) src=$BASETREE frags=("$TOP/config/test.config" "$TOP/config/bench.config") ;;
+*) die "unknown kernel variant '$variant' (test, debug, base, bench or base-bench)" ;;
 esac
 obj=$BUILD/obj/$variant
 

@@ -27,7 +27,7 @@ timeout=${TIMEOUT:-300}
 
 kernel=$BUILD/obj/$variant/arch/x86/boot/bzImage
 case $variant in
-test | debug) tests=$BUILD/selftests/test ;;
+test | debug | bench | base-bench) tests=$BUILD/selftests/test ;;
 base) tests=$BUILD/selftests/base ;;
 *) die "unknown variant '$variant'" ;;
 esac

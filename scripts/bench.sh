@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# 'make bench': measure the series as ratios within one boot, and the
+# overhead when nothing is tracked as the ratio to the unpatched base.
+#
+# Writes build/bench/results.md (markdown table), results.env (the numbers)
+# and overhead.png (gnuplot), and copies them to bench/ in the repository.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+RUNS=${RUNS:-5}
+out=$BUILD/bench
+mkdir -p "$out"
+need_cmd gnuplot
+
+# Workloads for the overhead when nothing is tracked: page faults, and the
+# write-protection faults of dirty logging.
+DP="demand_paging_test -b 512M"
+DL="dirty_log_perf_test -b 256M -i 4"
+
+list() { # <file> <with page tracking>
+	{
+		if [ "$2" = 1 ]; then
+			echo "pass - - x86_64/page_track_perf_test"
+			echo "pass - - x86_64/page_track_perf_test -m"
+			echo "pass - - x86_64/page_track_perf_test -f"
+		fi
+		for _ in $(seq "$RUNS"); do
+			echo "pass - - $DP"
+			echo "pass - - $DL"
+		done
+	} >"$1"
+}
+
+list "$out/series.list" 1
+list "$out/base.list" 0
+
+info "benchmark run on the series (bench kernel, TDP MMU)"
+FLAVOURS=tdp TIMEOUT=900 "$TOP/scripts/test.sh" bench "$out/series.list" >"$out/series.out" 2>&1 ||
+	die "the benchmark run on the series failed, see $out/series.out"
+info "benchmark run on the base (base-bench kernel, TDP MMU)"
+FLAVOURS=tdp TIMEOUT=900 "$TOP/scripts/test.sh" base-bench "$out/base.list" >"$out/base.out" 2>&1 ||
+	die "the benchmark run on the base failed, see $out/base.out"
+cp "$BUILD/test/bench/tdp.log" "$out/series.log"
+cp "$BUILD/test/base-bench/tdp.log" "$out/base.log"
+
+# Per-run values of a workload metric, one per line, in seconds.
+metric() { # <log> <command> <regex of the line, value in the first (...)>
+	awk -v cmd="$2" -v re="$3" '
+		/^# \[[0-9]+\/[0-9]+\] / { sub(/^# \[[0-9]+\/[0-9]+\] /, ""); cur = $0; next }
+		cur == cmd && match($0, re) {
+			v = substr($0, RSTART, RLENGTH); gsub(/[^0-9.]/, "", v); print v
+		}' "$1"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'
+}
+
+result() { # <name>
+	sed -n "s/^#   RESULT $1 //p" "$out/series.log" | head -n 1
+}
+
+dp_re='Total guest execution time:[[:space:]]*[0-9.]+'
+dl_pop_re='Populate memory time: [0-9.]+'
+dl_dirty_re='Iteration 4 dirty memory time: [0-9.]+'
+
+{
+	echo "BENCH_DATE='$(date -u +%Y-%m-%d)'"
+	echo "BENCH_MACHINE='$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)'"
+	for k in mmio_read_ns preread_allow_ns preread_data_ns prewrite_allow_ns preexec_allow_ns \
+		metadata_1G_total_pages metadata_1G_none_bytes metadata_1G_one_mode_bytes \
+		metadata_1G_all_modes_bytes metadata_16G_total_pages metadata_16G_none_bytes \
+		metadata_16G_one_mode_bytes metadata_16G_all_modes_bytes flush_gfns flush_batch \
+		flush_single; do
+		v=$(result "$k")
+		[ -n "$v" ] || die "no RESULT $k in $out/series.log"
+		echo "${k^^}=$v"
+	done
+	echo "DP_SERIES=$(metric "$out/series.log" "$DP" "$dp_re" | median)"
+	echo "DP_BASE=$(metric "$out/base.log" "$DP" "$dp_re" | median)"
+	echo "DL_POP_SERIES=$(metric "$out/series.log" "$DL" "$dl_pop_re" | median)"
+	echo "DL_POP_BASE=$(metric "$out/base.log" "$DL" "$dl_pop_re" | median)"
+	echo "DL_DIRTY_SERIES=$(metric "$out/series.log" "$DL" "$dl_dirty_re" | median)"
+	echo "DL_DIRTY_BASE=$(metric "$out/base.log" "$DL" "$dl_dirty_re" | median)"
+} >"$out/results.env"
+# shellcheck source=/dev/null
+. "$out/results.env"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+per_page() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+mib() { awk -v a="$1" 'BEGIN { printf "%.1f MiB", a / 1048576 }'; }
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "MISSED" }'; }
+
+r_read=$(ratio "$PREREAD_ALLOW_NS" "$MMIO_READ_NS")
+r_data=$(ratio "$PREREAD_DATA_NS" "$MMIO_READ_NS")
+r_write=$(ratio "$PREWRITE_ALLOW_NS" "$MMIO_READ_NS")
+r_exec=$(ratio "$PREEXEC_ALLOW_NS" "$MMIO_READ_NS")
+o_dp=$(ratio "$DP_SERIES" "$DP_BASE")
+o_pop=$(ratio "$DL_POP_SERIES" "$DL_POP_BASE")
+o_dirty=$(ratio "$DL_DIRTY_SERIES" "$DL_DIRTY_BASE")
+m1=$(per_page "$METADATA_1G_ONE_MODE_BYTES" "$METADATA_1G_TOTAL_PAGES")
+m4=$(per_page "$METADATA_1G_ALL_MODES_BYTES" "$METADATA_1G_TOTAL_PAGES")
+m16=$(per_page "$METADATA_16G_ONE_MODE_BYTES" "$METADATA_16G_TOTAL_PAGES")
+m64=$(per_page "$METADATA_16G_ALL_MODES_BYTES" "$METADATA_16G_TOTAL_PAGES")
+
+cat >"$out/results.md" <<MD
+Measured on $BENCH_DATE, $BENCH_MACHINE, with the kernel under test running
+in QEMU 7.2 TCG (\`-cpu EPYC\`, emulated SVM with nested paging, TDP MMU) and
+its guests running under the emulated SVM: absolute times mean little, only
+the ratios within one boot are meaningful.  Bench kernels are the test
+configuration without lockdep and KVM_PROVE_MMU; medians of $RUNS runs.
+
+| What | Measured | Ratio | Target |
+|---|---|---|---|
+| Emulated MMIO read (local APIC), baseline | $MMIO_READ_NS ns | 1.00 | |
+| PREREAD-tracked read, allowed | $PREREAD_ALLOW_NS ns | $r_read | <= 1.5 ($(verdict "$r_read" 1.5)) |
+| PREREAD-tracked read, data supplied | $PREREAD_DATA_NS ns | $r_data | <= 1.5 ($(verdict "$r_data" 1.5)) |
+| PREWRITE-tracked write, allowed | $PREWRITE_ALLOW_NS ns | $r_write | <= 1.5 ($(verdict "$r_write" 1.5)) |
+| PREEXEC-tracked fetch, allowed | $PREEXEC_ALLOW_NS ns | $r_exec | <= 1.5 ($(verdict "$r_exec" 1.5)) |
+| demand_paging_test, nothing tracked, series/base | ${DP_SERIES} s / ${DP_BASE} s | $o_dp | <= 1.02 ($(verdict "$o_dp" 1.02)) |
+| dirty_log_perf_test populate, series/base | ${DL_POP_SERIES} s / ${DL_POP_BASE} s | $o_pop | <= 1.02 ($(verdict "$o_pop" 1.02)) |
+| dirty_log_perf_test dirty pass, series/base | ${DL_DIRTY_SERIES} s / ${DL_DIRTY_BASE} s | $o_dirty | <= 1.02 ($(verdict "$o_dirty" 1.02)) |
+| Metadata, 1 GiB memslot, no consumer | $METADATA_1G_NONE_BYTES bytes | 0 B/page | 0 ($( [ "$METADATA_1G_NONE_BYTES" = 0 ] && echo met || echo MISSED)) |
+| Metadata, 1 GiB memslot, one mode | $(mib "$METADATA_1G_ONE_MODE_BYTES") | $m1 B/page | <= 2 per mode ($(verdict "$m1" 2)) |
+| Metadata, 1 GiB memslot, all four modes | $(mib "$METADATA_1G_ALL_MODES_BYTES") | $m4 B/page | <= 8 ($(verdict "$m4" 8)) |
+| Metadata, 16 GiB memslot, no consumer | $METADATA_16G_NONE_BYTES bytes | 0 B/page | 0 ($( [ "$METADATA_16G_NONE_BYTES" = 0 ] && echo met || echo MISSED)) |
+| Metadata, 16 GiB memslot, one mode | $(mib "$METADATA_16G_ONE_MODE_BYTES") | $m16 B/page | <= 2 per mode ($(verdict "$m16" 2)) |
+| Metadata, 16 GiB memslot, all four modes | $(mib "$METADATA_16G_ALL_MODES_BYTES") | $m64 B/page | <= 8 ($(verdict "$m64" 8)) |
+| Remote TLB flush requests, $FLUSH_GFNS gfns, batch | $FLUSH_BATCH | | 1 ($( [ "$FLUSH_BATCH" = 1 ] && echo met || echo MISSED)) |
+| Remote TLB flush requests, $FLUSH_GFNS gfns, one by one | $FLUSH_SINGLE | | $FLUSH_GFNS ($( [ "$FLUSH_SINGLE" = "$FLUSH_GFNS" ] && echo met || echo MISSED)) |
+
+Metadata is what KVM reports for all memslots of the VM (the 1 or 16 GiB
+memslot plus the boot memslot), read from the kernel by the test consumer;
+B/page divides it by all pages of the VM.
+MD
+
+cat >"$out/plot.dat" <<DAT
+"MMIO read" 1.00
+"PREREAD allow" $r_read
+"PREREAD data" $r_data
+"PREWRITE allow" $r_write
+"PREEXEC allow" $r_exec
+DAT
+gnuplot <<GP || die "gnuplot failed"
+set terminal pngcairo size 800,450
+set output "$out/cost.png"
+set title "Cost of a tracked access relative to an emulated MMIO read ($BENCH_DATE, QEMU TCG)"
+set style fill solid 0.6
+set boxwidth 0.6
+set yrange [0:*]
+set ylabel "ratio to MMIO read"
+set arrow from graph 0, first 1.5 to graph 1, first 1.5 nohead dt 2 lc rgb "red"
+set label "target 1.5" at graph 0.02, first 1.55 tc rgb "red"
+plot "$out/plot.dat" using 2:xtic(1) with boxes notitle
+GP
+
+mkdir -p "$TOP/bench"
+cp "$out/results.md" "$out/results.env" "$out/cost.png" "$TOP/bench/"
+cat "$out/results.md"
+info "results in build/bench/ and bench/"

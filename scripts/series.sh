@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# 'make series': write the series for posting to build/series/, with a cover
+# letter made from cover-letter.txt and the latest numbers in bench/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_cmd git python3
+[ -d "$TREE/.git" ] || die "build/linux does not exist: run 'make tree' first"
+[ -f "$TOP/bench/results.env" ] || die "bench/results.env is missing: run 'make bench'"
+out=$BUILD/series
+rm -rf "$out"
+mkdir -p "$out"
+
+tgit format-patch -q --cover-letter --base=base --subject-prefix="RFC PATCH" \
+	--zero-commit --no-signature -o "$out" base..HEAD ||
+	die "git format-patch failed"
+
+cover=$(find "$out" -name '0000-cover-letter.patch')
+[ -n "$cover" ] || die "git format-patch wrote no cover letter"
+
+# Fill the cover letter: subject and blurb from cover-letter.txt, with
+# ${NAME} replaced by the values in bench/results.env and those below.
+NR_PATCHES=$(series_patches | wc -l) BASE_SUBJECT=$BASE_SUBJECT \
+	python3 - "$cover" "$TOP/cover-letter.txt" "$TOP/bench/results.env" <<'PY' ||
+import os, shlex, string, sys
+cover, template, results = sys.argv[1:4]
+values = dict(os.environ)
+for line in open(results):
+    line = line.strip()
+    if line and not line.startswith('#'):
+        k, v = line.split('=', 1)
+        values[k] = ' '.join(shlex.split(v))
+text = string.Template(open(template).read()).substitute(values)
+subject, _, blurb = text.partition('\n')
+assert subject.startswith('Subject: '), 'cover-letter.txt must start with "Subject: "'
+c = open(cover).read()
+c = c.replace('*** SUBJECT HERE ***', subject[len('Subject: '):])
+c = c.replace('*** BLURB HERE ***', blurb.strip('\n'))
+open(cover, 'w').write(c)
+PY
+	die "filling the cover letter failed"
+
+grep -q '\*\*\*' "$cover" && die "the cover letter still has placeholders"
+info "wrote $(find "$out" -name '*.patch' | wc -l) files to build/series/"
+head -n 12 "$cover"
