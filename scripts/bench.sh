@@ -156,5 +156,17 @@ GP
 
 mkdir -p "$TOP/bench"
 cp "$out/results.md" "$out/results.env" "$out/cost.png" "$TOP/bench/"
+
+# Show the latest table in the README, between its bench markers.
+python3 - "$TOP/README.md" "$out/results.md" <<'PY' || die "updating README.md failed"
+import sys
+readme, results = sys.argv[1:3]
+text = open(readme).read()
+begin, end = '<!-- bench:begin -->', '<!-- bench:end -->'
+a, b = text.index(begin) + len(begin), text.index(end)
+table = open(results).read().strip()
+text = text[:a] + '\n' + table + '\n\n![cost](bench/cost.png)\n' + text[b:]
+open(readme, 'w').write(text)
+PY
 cat "$out/results.md"
-info "results in build/bench/ and bench/"
+info "results in build/bench/ and bench/, table in README.md"

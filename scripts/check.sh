@@ -113,50 +113,42 @@ run_bisect_build() {
 	done
 }
 
-sparse_warnings() {
-	local c=$1 log=$2 wt=$BUILD/linux-check obj=$BUILD/obj/check
-	git -C "$wt" checkout -q --detach "$c"
-	make -C "$wt" O="$obj" -j"$JOBS" C=2 CC="ccache gcc" arch/x86/kvm/ >"$log.raw" 2>&1 || true
-	grep -E ': (warning|error):' "$log.raw" |
-		sed -E 's/:[0-9]+:[0-9]+:/:/' | sort >"$log"
+# The warnings of "make -C <tree> <args>" on the base and on the series, and
+# whether the series adds any.  Line numbers are ignored, as the series moves
+# code around.
+compare_warnings() { # <name> <grep pattern> <make args...>
+	local name=$1 pattern=$2 wt=$BUILD/linux-check c which
+	shift 2
+	for which in base series; do
+		c=$(tgit rev-parse "$([ $which = base ] && echo base || echo HEAD)")
+		git -C "$wt" checkout -q --detach "$c"
+		make -C "$wt" "$@" >"$out/$name-$which.raw" 2>&1 || true
+		grep -E "$pattern" "$out/$name-$which.raw" |
+			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort >"$out/$name-$which.txt"
+	done
+	if comm -13 "$out/$name-base.txt" "$out/$name-series.txt" >"$out/$name-new.txt" &&
+		[ ! -s "$out/$name-new.txt" ]; then
+		echo "$name: $(wc -l <"$out/$name-series.txt") warnings, none new"
+	else
+		echo "$name: new warnings:"
+		cat "$out/$name-new.txt"
+		fail=1
+	fi
 }
 
 run_sparse() {
 	need_cmd sparse
 	info "sparse (C=2) on arch/x86/kvm, base versus series"
-	sparse_warnings "$(tgit rev-parse base)" "$out/sparse-base.txt"
-	sparse_warnings "$(tgit rev-parse HEAD)" "$out/sparse-series.txt"
-	if comm -13 "$out/sparse-base.txt" "$out/sparse-series.txt" >"$out/sparse-new.txt" &&
-		[ ! -s "$out/sparse-new.txt" ]; then
-		echo "sparse: $(wc -l <"$out/sparse-series.txt") warnings, none new"
-	else
-		echo "sparse: new warnings:"
-		cat "$out/sparse-new.txt"
-		fail=1
-	fi
-}
-
-doc_warnings() {
-	local c=$1 log=$2 wt=$BUILD/linux-check
-	git -C "$wt" checkout -q --detach "$c"
-	rm -rf "$BUILD/obj/docs"
-	make -C "$wt" O="$BUILD/obj/docs" SPHINXDIRS=virt htmldocs >"$log.raw" 2>&1 || true
-	grep -E -i 'warning|error' "$log.raw" | sed -E 's/:[0-9]+: /: /' | sort >"$log"
+	compare_warnings sparse ': (warning|error):' O="$BUILD/obj/check" \
+		-j"$JOBS" C=2 CC="ccache gcc" arch/x86/kvm/
 }
 
 run_docs() {
 	need_cmd sphinx-build
 	info "htmldocs SPHINXDIRS=virt, base versus series"
-	doc_warnings "$(tgit rev-parse base)" "$out/docs-base.txt"
-	doc_warnings "$(tgit rev-parse HEAD)" "$out/docs-series.txt"
-	if comm -13 "$out/docs-base.txt" "$out/docs-series.txt" >"$out/docs-new.txt" &&
-		[ ! -s "$out/docs-new.txt" ]; then
-		echo "docs: no new warnings ($(wc -l <"$out/docs-series.txt") in total)"
-	else
-		echo "docs: new warnings:"
-		cat "$out/docs-new.txt"
-		fail=1
-	fi
+	rm -rf "$BUILD/obj/docs"
+	compare_warnings docs '(WARNING|ERROR)' O="$BUILD/obj/docs" \
+		SPHINXDIRS=virt htmldocs
 }
 
 [ -d "$TREE/.git" ] || die "build/linux does not exist: run 'make tree' first"
