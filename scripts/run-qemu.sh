@@ -63,3 +63,5 @@ wait "$qemu" 2>/dev/null || true
 trap - EXIT
 lines=$(wc -l <"$log")
 [ "$lines" -le "$shown" ] || sed -n "$((shown + 1)),${lines}p" "$log"
+# The serial console ends lines with CR LF.
+sed -i 's/\r$//' "$log"
