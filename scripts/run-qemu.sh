@@ -7,7 +7,7 @@
 # Flavours: tdp (NPT, TDP MMU), legacy (NPT, kvm.tdp_mmu=0), shadow
 # (kvm_amd.npt=0, shadow paging).  The guest prints TAP; this script only
 # boots, mirrors the console to the log, and kills a guest that stops
-# making progress: one that prints no TAP result line for <timeout> + 120 s.
+# making progress: one that starts or finishes no test for <timeout> + 120 s.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -37,7 +37,8 @@ qemu-system-x86_64 -accel tcg -cpu EPYC -smp 2 -m 4G -nodefaults \
 qemu=$!
 trap 'kill "$qemu" 2>/dev/null || true' EXIT
 
-# Watchdog: progress is a new TAP result line (or demo output line).
+# Watchdog: progress is a new TAP result line, a test (re)starting, or a
+# demo marker.
 limit=$((timeout + 120))
 last=0 idle=0 shown=0
 while kill -0 "$qemu" 2>/dev/null; do
@@ -47,7 +48,7 @@ while kill -0 "$qemu" 2>/dev/null; do
 		sed -n "$((shown + 1)),${lines}p" "$log"
 		shown=$lines
 	fi
-	results=$(grep -c -E '^(not )?ok [0-9]+ |^PTT-' "$log" || true)
+	results=$(grep -c -E '^(not )?ok [0-9]+ |^PTT-|^# \[[0-9]+/' "$log" || true)
 	if [ "$results" != "$last" ]; then
 		last=$results idle=0
 	else

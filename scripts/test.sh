@@ -37,6 +37,7 @@ esac
 out=$BUILD/test/$variant
 rm -rf "$out"
 mkdir -p "$out/lists"
+: >"$out/flaky.txt"
 
 # expect.tsv: flavour <TAB> expectation <TAB> command
 for l in "${lists[@]}"; do
@@ -98,6 +99,8 @@ for f in $flavours; do
 	echo "== $f: $p passed, $fl failed, $s skipped (${secs}s)"
 	awk -F'\t' '($3 != "pass" && !($3 == "skip" && ($2 == "skip" || $2 == "any"))) {
 		printf "   FAILED %-7s %s (expected %s, got %s)\n", $1, $4, $2, $3 }' "$out/$f.tsv"
+	grep -E '^ok [0-9]+ .*FLAKY' "$out/$f.log" | sed -e "s/^ok [0-9]* /   flaky  $f /" |
+		tee -a "$out/flaky.txt" || true
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + fl)) total_skip=$((total_skip + s))
 done
 
@@ -106,5 +109,6 @@ echo "Per-test results ($variant kernel): build/test/$variant/results.tsv"
 awk -F'\t' '{ r[$4] = r[$4] sprintf(" %s=%s", $1, $3) } END { for (c in r) printf "  %-55s%s\n", c, r[c] }' \
 	"$out/results.tsv" | sort
 echo "skipped: $total_skip (expected skips, counted separately)"
+echo "flaky: $(wc -l <"$out/flaky.txt") (failed once and passed when run again, counted as passed; listed above)"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
