@@ -67,7 +67,7 @@ metric() { # <log> <command> <regex of the line, value in the first (...)>
 }
 
 median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'
 }
 
 result() { # <name>
@@ -117,6 +117,17 @@ m1=$(per_page "$METADATA_1G_ONE_MODE_BYTES" "$METADATA_1G_TOTAL_PAGES")
 m4=$(per_page "$METADATA_1G_ALL_MODES_BYTES" "$METADATA_1G_TOTAL_PAGES")
 m16=$(per_page "$METADATA_16G_ONE_MODE_BYTES" "$METADATA_16G_TOTAL_PAGES")
 m64=$(per_page "$METADATA_16G_ALL_MODES_BYTES" "$METADATA_16G_TOTAL_PAGES")
+
+# The ratios, for the cover letter.
+cat >>"$out/results.env" <<ENV
+R_PREREAD=$r_read
+R_PREREAD_DATA=$r_data
+R_PREWRITE=$r_write
+R_PREEXEC=$r_exec
+O_DP=$o_dp
+O_DL_POP=$o_pop
+O_DL_DIRTY=$o_dirty
+ENV
 
 cat >"$out/results.md" <<MD
 Measured on $BENCH_DATE, $BENCH_MACHINE, with the kernel under test running

@@ -11,7 +11,10 @@ out=$BUILD/series
 rm -rf "$out"
 mkdir -p "$out"
 
-tgit format-patch -q --cover-letter --base=base --subject-prefix="RFC PATCH" \
+# The cover letter is from the author of the series.
+author=$(tgit log -1 --format=%an HEAD) email=$(tgit log -1 --format=%ae HEAD)
+tgit -c user.name="$author" -c user.email="$email" format-patch -q \
+	--cover-letter --base=base --subject-prefix="RFC PATCH" \
 	--zero-commit --no-signature -o "$out" base..HEAD ||
 	die "git format-patch failed"
 
