@@ -85,7 +85,7 @@ run_export_check() {
 
 # Build arch/x86/kvm at every commit of the series.
 run_bisect_build() {
-	local wt=$BUILD/linux-check obj=$BUILD/obj/check c n=0 subj
+	local wt=$BUILD/linux-check obj=$BUILD/obj/check c n=0 subj commits
 	need_cmd make gcc ccache
 	info "building arch/x86/kvm at every patch (W=1, KVM_WERROR, KVM_INTEL=m, KVM_AMD=m)"
 	if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
@@ -97,7 +97,14 @@ run_bisect_build() {
 	"$wt/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
 		"$TOP/config/check.config" >"$obj/merge.log" 2>&1
 	make -s -C "$wt" O="$obj" olddefconfig >/dev/null
-	for c in $(tgit rev-list --reverse base^..HEAD); do
+	# The base itself first, so that a warning the base already has is
+	# told apart from one the series adds.
+	# KVM_WERROR turns W=1 warnings into errors, so the base has to be
+	# clean as well.
+	if ! commits="$(tgit rev-parse base) $(tgit rev-list --reverse base..HEAD)"; then
+		die "cannot list the commits of the series in build/linux"
+	fi
+	for c in $commits; do
 		subj=$(tgit log -1 --format=%s "$c")
 		git -C "$wt" checkout -q --detach "$c"
 		if make -C "$wt" O="$obj" -j"$JOBS" W=1 CC="ccache gcc" \
