@@ -83,11 +83,12 @@ run_export_check() {
 	rm -rf "$tmp"
 }
 
-# Build arch/x86/kvm at every commit of the series.
+# Build arch/x86/kvm, and KVMGT (the other user of page tracking), at every
+# commit of the series.
 run_bisect_build() {
 	local wt=$BUILD/linux-check obj=$BUILD/obj/check c n=0 subj commits
 	need_cmd make gcc ccache
-	info "building arch/x86/kvm at every patch (W=1, KVM_WERROR, KVM_INTEL=m, KVM_AMD=m)"
+	info "building arch/x86/kvm and kvmgt.o at every patch (W=1, KVM_WERROR, KVM_INTEL=m, KVM_AMD=m)"
 	if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
 		tgit worktree add -q --detach "$wt" base >/dev/null
 	fi
@@ -108,7 +109,8 @@ run_bisect_build() {
 		subj=$(tgit log -1 --format=%s "$c")
 		git -C "$wt" checkout -q --detach "$c"
 		if make -C "$wt" O="$obj" -j"$JOBS" W=1 CC="ccache gcc" \
-			arch/x86/kvm/ >"$out/build-$n.log" 2>&1 &&
+			arch/x86/kvm/ drivers/gpu/drm/i915/gvt/kvmgt.o \
+			>"$out/build-$n.log" 2>&1 &&
 			! grep -q -E 'warning:|error:' "$out/build-$n.log"; then
 			echo "  ok   $n $subj"
 		else
