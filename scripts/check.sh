@@ -98,10 +98,8 @@ run_bisect_build() {
 	"$wt/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
 		"$TOP/config/check.config" >"$obj/merge.log" 2>&1
 	make -s -C "$wt" O="$obj" olddefconfig >/dev/null
-	# The base itself first, so that a warning the base already has is
-	# told apart from one the series adds.
-	# KVM_WERROR turns W=1 warnings into errors, so the base has to be
-	# clean as well.
+	# The base first: KVM_WERROR turns W=1 warnings into errors, so the
+	# base has to build cleanly as well, and a failure there is not ours.
 	if ! commits="$(tgit rev-parse base) $(tgit rev-list --reverse base..HEAD)"; then
 		die "cannot list the commits of the series in build/linux"
 	fi
