@@ -21,16 +21,16 @@ DL="dirty_log_perf_test -b 256M -i 4"
 list() { # <file> <with page tracking>
 	{
 		if [ "$2" = 1 ]; then
-			echo "pass - - x86_64/page_track_perf_test"
-			echo "pass - - x86_64/page_track_perf_test -m"
-			echo "pass - - x86_64/page_track_perf_test -f"
+			echo "pass - - - - - - x86_64/page_track_perf_test"
+			echo "pass - - - - - - x86_64/page_track_perf_test -m"
+			echo "pass - - - - - - x86_64/page_track_perf_test -f"
 		fi
 		# Warm-up runs, with other arguments so that they aren't parsed.
-		echo "pass - - demand_paging_test -b 256M"
-		echo "pass - - dirty_log_perf_test -b 128M -i 2"
+		echo "pass - - - - - - demand_paging_test -b 256M"
+		echo "pass - - - - - - dirty_log_perf_test -b 128M -i 2"
 		for _ in $(seq "$RUNS"); do
-			echo "pass - - $DP"
-			echo "pass - - $DL"
+			echo "pass - - - - - - $DP"
+			echo "pass - - - - - - $DL"
 		done
 	} >"$1"
 }
@@ -45,13 +45,13 @@ if [ "${REUSE:-0}" != 1 ]; then
 	rm -f "$out"/series-*.log "$out"/base-*.log
 	for b in $(seq "$BOOTS"); do
 		info "benchmark boot $b/$BOOTS of the series (bench kernel, TDP MMU)"
-		FLAVOURS=tdp TIMEOUT=900 "$TOP/scripts/test.sh" bench "$out/series.list" >"$out/series.out" 2>&1 ||
+		FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" bench "$out/series.list" >"$out/series.out" 2>&1 ||
 			die "the benchmark run on the series failed, see $out/series.out"
-		cp "$BUILD/test/bench/tdp.log" "$out/series-$b.log"
+		cp "$BUILD/test/bench/svm-tdp.log" "$out/series-$b.log"
 		info "benchmark boot $b/$BOOTS of the base (base-bench kernel, TDP MMU)"
-		FLAVOURS=tdp TIMEOUT=900 "$TOP/scripts/test.sh" base-bench "$out/base.list" >"$out/base.out" 2>&1 ||
+		FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" base-bench "$out/base.list" >"$out/base.out" 2>&1 ||
 			die "the benchmark run on the base failed, see $out/base.out"
-		cp "$BUILD/test/base-bench/tdp.log" "$out/base-$b.log"
+		cp "$BUILD/test/base-bench/svm-tdp.log" "$out/base-$b.log"
 	done
 fi
 cat "$out"/series-*.log >"$out/series.log" 2>/dev/null || die "no benchmark logs in $out"

@@ -7,6 +7,7 @@ set -euo pipefail
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils
 	git ccache qemu-system-x86 busybox-static python3 python3-ply shellcheck
+	bochs bochsbios vgabios isolinux syslinux-common genisoimage
 	"$@")
 
 missing=()

@@ -21,6 +21,10 @@ PATCHES=$TOP/patches
 
 JOBS=${JOBS:-$(nproc)}
 
+# The MMU flavours, in the column order of the test lists: AMD SVM under
+# QEMU (run-qemu.sh), Intel VMX under Bochs (run-bochs.sh).
+ALL_FLAVOURS="svm-tdp svm-legacy svm-shadow vmx-tdp vmx-legacy vmx-shadow vmx-noxo"
+
 die() {
 	printf 'error: %s\n' "$*" >&2
 	exit 1
@@ -79,4 +83,38 @@ series_hash() {
 
 series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series"
+}
+
+# Mirror the console log of the emulator process <pid> to stdout until it
+# exits, and kill it if the guest stops making progress: if it starts or
+# finishes no test (or prints no demo marker) for <timeout> + 120 s.  Ends
+# with the log's CR LF line ends turned into LF.
+watch_guest() { # <pid> <log> <timeout>
+	local pid=$1 log=$2 limit=$(($3 + 120)) last=0 idle=0 shown=0 lines results
+	trap 'kill "$pid" 2>/dev/null || true' EXIT
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		lines=$(wc -l <"$log")
+		if [ "$lines" -gt "$shown" ]; then
+			sed -n "$((shown + 1)),${lines}p" "$log"
+			shown=$lines
+		fi
+		results=$(grep -c -E '^(not )?ok [0-9]+ |^PTT-|^# \[[0-9]+/' "$log" || true)
+		if [ "$results" != "$last" ]; then
+			last=$results idle=0
+		else
+			idle=$((idle + 2))
+		fi
+		if [ "$idle" -ge "$limit" ]; then
+			echo "PTT-WATCHDOG: no progress for ${idle}s, killing the guest" | tee -a "$log"
+			kill "$pid" 2>/dev/null || true
+			break
+		fi
+	done
+	wait "$pid" 2>/dev/null || true
+	trap - EXIT
+	lines=$(wc -l <"$log")
+	[ "$lines" -le "$shown" ] || sed -n "$((shown + 1)),${lines}p" "$log"
+	# The serial console ends lines with CR LF.
+	sed -i 's/\r$//' "$log"
 }

@@ -4,10 +4,10 @@
 #
 #   run-qemu.sh <bzImage> <initramfs> <flavour> <log> [timeout] [mode]
 #
-# Flavours: tdp (NPT, TDP MMU), legacy (NPT, kvm.tdp_mmu=0), shadow
-# (kvm_amd.npt=0, shadow paging).  The guest prints TAP; this script only
+# Flavours: svm-tdp (NPT, TDP MMU), svm-legacy (NPT, kvm.tdp_mmu=0),
+# svm-shadow (kvm_amd.npt=0, shadow paging).  The guest prints TAP; this script only
 # boots, mirrors the console to the log, and kills a guest that stops
-# making progress: one that starts or finishes no test for <timeout> + 120 s.
+# making progress (see watch_guest in lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,10 +19,10 @@ need_cmd qemu-system-x86_64
 [ -f "$initrd" ] || die "initramfs $initrd does not exist"
 
 case $flavour in
-tdp) params="kvm_amd.npt=1 kvm.tdp_mmu=1" ;;
-legacy) params="kvm_amd.npt=1 kvm.tdp_mmu=0" ;;
-shadow) params="kvm_amd.npt=0" ;;
-*) die "unknown flavour '$flavour' (tdp, legacy or shadow)" ;;
+svm-tdp) params="kvm_amd.npt=1 kvm.tdp_mmu=1" ;;
+svm-legacy) params="kvm_amd.npt=1 kvm.tdp_mmu=0" ;;
+svm-shadow) params="kvm_amd.npt=0" ;;
+*) die "unknown QEMU flavour '$flavour' (svm-tdp, svm-legacy or svm-shadow)" ;;
 esac
 
 append="console=ttyS0 loglevel=4 panic=-1 oops=panic nokaslr $params"
@@ -35,34 +35,4 @@ qemu-system-x86_64 -accel tcg -cpu EPYC -smp 2 -m 4G -nodefaults \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	</dev/null >>"$log" 2>&1 &
 qemu=$!
-trap 'kill "$qemu" 2>/dev/null || true' EXIT
-
-# Watchdog: progress is a new TAP result line, a test (re)starting, or a
-# demo marker.
-limit=$((timeout + 120))
-last=0 idle=0 shown=0
-while kill -0 "$qemu" 2>/dev/null; do
-	sleep 2
-	lines=$(wc -l <"$log")
-	if [ "$lines" -gt "$shown" ]; then
-		sed -n "$((shown + 1)),${lines}p" "$log"
-		shown=$lines
-	fi
-	results=$(grep -c -E '^(not )?ok [0-9]+ |^PTT-|^# \[[0-9]+/' "$log" || true)
-	if [ "$results" != "$last" ]; then
-		last=$results idle=0
-	else
-		idle=$((idle + 2))
-	fi
-	if [ "$idle" -ge "$limit" ]; then
-		echo "PTT-WATCHDOG: no progress for ${idle}s, killing the guest" | tee -a "$log"
-		kill "$qemu" 2>/dev/null || true
-		break
-	fi
-done
-wait "$qemu" 2>/dev/null || true
-trap - EXIT
-lines=$(wc -l <"$log")
-[ "$lines" -le "$shown" ] || sed -n "$((shown + 1)),${lines}p" "$log"
-# The serial console ends lines with CR LF.
-sed -i 's/\r$//' "$log"
+watch_guest "$qemu" "$log" "$timeout"

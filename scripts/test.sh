@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Run test lists in the three MMU flavours and print a summary.
+# Run test lists in the MMU flavours and print a summary.
 #
 #   test.sh <variant> <list>...
 #
 # <variant> is the kernel to boot: test (the series), debug (the series
 # with KASAN) or base (the unpatched base).  Each list line is
 #
-#   <tdp> <legacy> <shadow> <command...>
+#   <svm-tdp> <svm-legacy> <svm-shadow> <vmx-tdp> <vmx-legacy> <vmx-shadow> <vmx-noxo> <command...>
 #
-# where each of the first three fields says what the command must do in
+# where each of the first seven fields says what the command must do in
 # that flavour: "pass", "skip" (must pass or skip), or "-" (not run: it
-# fails on the unpatched base too).  A list file may set a per-test
-# timeout with a line "# timeout: <seconds>".
+# fails on the unpatched base too, or takes too long there).  The svm-*
+# flavours boot under QEMU (AMD SVM with NPT), the vmx-* ones under Bochs
+# (Intel VMX with EPT), see run-qemu.sh and run-bochs.sh.
 #
-# Environment: FLAVOURS (default "tdp legacy shadow"), TIMEOUT (per test,
-# default 300 s), DISCOVER=1 (report results only, expect nothing).
+# Environment: FLAVOURS (default: all seven), TIMEOUT (per test, default
+# 300 s), DISCOVER=1 (report results only, expect nothing), VMX_SUBSET=<file>
+# (in the vmx-* flavours, run only the commands listed in <file>, one per
+# line, and those of lists named *series.list).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,7 +25,7 @@ set -euo pipefail
 variant=$1
 shift
 lists=("$@")
-flavours=${FLAVOURS:-tdp legacy shadow}
+flavours=${FLAVOURS:-$ALL_FLAVOURS}
 timeout=${TIMEOUT:-300}
 
 kernel=$BUILD/obj/$variant/arch/x86/boot/bzImage
@@ -42,21 +45,44 @@ mkdir -p "$out/lists"
 # expect.tsv: flavour <TAB> expectation <TAB> command
 for l in "${lists[@]}"; do
 	[ -f "$l" ] || die "test list $l does not exist"
-	awk -v OFS='\t' '
+	subset=/dev/null
+	case $l in
+	*series.list) ;;
+	*) [ -z "${VMX_SUBSET:-}" ] || subset=$VMX_SUBSET ;;
+	esac
+	awk -v OFS='\t' -v names="$ALL_FLAVOURS" -v subset="$subset" '
+		BEGIN {
+			nf = split(names, flavour, " ")
+			while (subset != "/dev/null" && (getline line < subset) > 0)
+				if (line !~ /^[[:space:]]*(#|$)/)
+					in_subset[line] = 1
+		}
 		/^[[:space:]]*(#|$)/ { next }
-		NF < 4 { printf "%s:%d: expected <tdp> <legacy> <shadow> <command>\n", FILENAME, FNR > "/dev/stderr"; exit 1 }
+		NF <= nf {
+			printf "%s:%d: expected <%s> <command>\n", FILENAME, FNR, names > "/dev/stderr"
+			exit 1
+		}
 		{
-			for (i = 1; i <= 3; i++)
-				if ($i != "pass" && $i != "skip" && $i != "-" && $i != "any") {
+			for (i = 1; i <= nf; i++)
+				if ($i != "pass" && $i != "skip" && $i != "-") {
 					printf "%s:%d: bad expectation \"%s\"\n", FILENAME, FNR, $i > "/dev/stderr"; exit 1
 				}
-			cmd = $4; for (i = 5; i <= NF; i++) cmd = cmd " " $i
-			print "tdp", $1, cmd; print "legacy", $2, cmd; print "shadow", $3, cmd
+			cmd = $(nf + 1); for (i = nf + 2; i <= NF; i++) cmd = cmd " " $i
+			for (i = 1; i <= nf; i++) {
+				e = $i
+				if (subset != "/dev/null" && flavour[i] ~ /^vmx-/ && !(cmd in in_subset))
+					e = "-"
+				print flavour[i], e, cmd
+			}
 		}' "$l" >>"$out/expect.tsv" || die "cannot parse $l"
 done
 [ "${DISCOVER:-0}" != 1 ] || sed -i 's/\t[a-z-]*\t/\tany\t/' "$out/expect.tsv"
 
 for f in $flavours; do
+	case " $ALL_FLAVOURS " in
+	*" $f "*) ;;
+	*) die "unknown flavour '$f' (one of: $ALL_FLAVOURS)" ;;
+	esac
 	awk -F'\t' -v f="$f" '$1 == f && $2 != "-" { print $3 }' "$out/expect.tsv" >"$out/lists/list.$f"
 done
 
@@ -65,9 +91,17 @@ done
 total_pass=0 total_fail=0 total_skip=0
 : >"$out/results.tsv"
 for f in $flavours; do
+	if [ ! -s "$out/lists/list.$f" ]; then
+		info "flavour $f: nothing to run"
+		continue
+	fi
 	info "booting $variant kernel, flavour $f ($(wc -l <"$out/lists/list.$f") tests)"
 	start=$(date +%s)
-	"$TOP/scripts/run-qemu.sh" "$kernel" "$out/initramfs.cpio.gz" "$f" "$out/$f.log" "$timeout"
+	case $f in
+	svm-*) runner=run-qemu.sh ;;
+	vmx-*) runner=run-bochs.sh ;;
+	esac
+	"$TOP/scripts/$runner" "$kernel" "$out/initramfs.cpio.gz" "$f" "$out/$f.log" "$timeout"
 	secs=$(($(date +%s) - start))
 	if ! grep -q '^# PTT-END' "$out/$f.log"; then
 		echo "---- $f: the guest did not finish; last 40 console lines:"
