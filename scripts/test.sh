@@ -88,27 +88,25 @@ done
 
 "$TOP/scripts/initramfs.sh" "$tests" "$out/lists" "$out/initramfs.cpio.gz"
 
-total_pass=0 total_fail=0 total_skip=0
-: >"$out/results.tsv"
-for f in $flavours; do
-	if [ ! -s "$out/lists/list.$f" ]; then
-		info "flavour $f: nothing to run"
-		continue
-	fi
-	info "booting $variant kernel, flavour $f ($(wc -l <"$out/lists/list.$f") tests)"
-	start=$(date +%s)
+# Boot flavour $1 and match each expected command with its TAP line; writes
+# $out/$1.tsv and prints a summary.  The console goes to $out/$1.console.
+run_flavour() {
+	local f=$1 runner start secs p fl s
 	case $f in
 	svm-*) runner=run-qemu.sh ;;
 	vmx-*) runner=run-bochs.sh ;;
 	esac
-	"$TOP/scripts/$runner" "$kernel" "$out/initramfs.cpio.gz" "$f" "$out/$f.log" "$timeout"
+	info "booting $variant kernel, flavour $f ($(wc -l <"$out/lists/list.$f") tests)"
+	start=$(date +%s)
+	"$TOP/scripts/$runner" "$kernel" "$out/initramfs.cpio.gz" "$f" "$out/$f.log" "$timeout" \
+		>"$out/$f.console" 2>&1 || true
 	secs=$(($(date +%s) - start))
 	if ! grep -q '^# PTT-END' "$out/$f.log"; then
 		echo "---- $f: the guest did not finish; last 40 console lines:"
-		tail -n 40 "$out/$f.log"
+		tail -n 40 "$out/$f.console"
 		echo "----"
 	fi
-	# Match each expected command with its TAP line; absent means failed.
+	# Absent means failed.
 	awk -F'\t' -v f="$f" -v OFS='\t' '
 		FNR == NR {
 			if ($0 ~ /^(not )?ok [0-9]+ /) {
@@ -123,20 +121,77 @@ for f in $flavours; do
 			st = ($3 in got) ? got[$3] : "missing"
 			print f, $2, st, $3
 		}' "$out/$f.log" "$out/expect.tsv" >"$out/$f.tsv"
-	cat "$out/$f.tsv" >>"$out/results.tsv"
-	read -r p fl s < <(awk -F'\t' '
+	read -r p fl s < <(count_results "$out/$f.tsv")
+	echo "== $f: $p passed, $fl failed, $s skipped (${secs}s)"
+	awk -F'\t' '($3 != "pass" && !($3 == "skip" && ($2 == "skip" || $2 == "any"))) {
+		printf "   FAILED %-7s %s (expected %s, got %s)\n", $1, $4, $2, $3 }' "$out/$f.tsv" |
+		tee "$out/$f.failed"
+	# The output of each failed test, the last of its runs, for CI logs.
+	sed -e 's/^   FAILED [^ ]* *//' -e 's/ (expected [a-z-]*, got [a-z]*)$//' "$out/$f.failed" |
+		while IFS= read -r cmd; do
+			awk -v cmd="$cmd" '
+				index($0, "# [") == 1 && substr($0, index($0, "] ") + 2) == cmd { n = 0; on = 1 }
+				on { buf[n++ % 60] = $0 }
+				on && /^(not )?ok [0-9]+ / { on = 0; last = n }
+				END {
+					if (on)
+						last = n
+					for (i = (last > 60 ? last - 60 : 0); i < last; i++)
+						print "   | " buf[i % 60]
+				}
+			' "$out/$f.log"
+		done
+	grep -E '^ok [0-9]+ .*FLAKY' "$out/$f.log" | sed -e "s/^ok [0-9]* /   flaky  $f /" || true
+}
+
+# Passed, failed and (expected) skipped results of a tsv file.
+count_results() {
+	awk -F'\t' '
 		{ e = $2; st = $3 }
 		st == "pass" { p++; next }
 		st == "skip" && (e == "skip" || e == "any") { s++; next }
 		{ fl++ }
-		END { print p + 0, fl + 0, s + 0 }' "$out/$f.tsv")
-	echo "== $f: $p passed, $fl failed, $s skipped (${secs}s)"
-	awk -F'\t' '($3 != "pass" && !($3 == "skip" && ($2 == "skip" || $2 == "any"))) {
-		printf "   FAILED %-7s %s (expected %s, got %s)\n", $1, $4, $2, $3 }' "$out/$f.tsv"
-	grep -E '^ok [0-9]+ .*FLAKY' "$out/$f.log" | sed -e "s/^ok [0-9]* /   flaky  $f /" |
-		tee -a "$out/flaky.txt" || true
-	total_pass=$((total_pass + p)) total_fail=$((total_fail + fl)) total_skip=$((total_skip + s))
+		END { print p + 0, fl + 0, s + 0 }' "$@"
+}
+
+# Run the flavours of one emulator, one after the other.
+run_stream() {
+	local f
+	for f in "$@"; do
+		if [ ! -s "$out/lists/list.$f" ]; then
+			info "flavour $f: nothing to run"
+			continue
+		fi
+		run_flavour "$f"
+	done
+}
+
+# QEMU and Bochs run side by side: Bochs emulates on a single host thread,
+# and the QEMU guest is idle on one of its two vCPUs most of the time.
+svm=() vmx=()
+for f in $flavours; do
+	case $f in
+	svm-*) svm+=("$f") ;;
+	vmx-*) vmx+=("$f") ;;
+	esac
 done
+if [ "${PARALLEL:-1}" = 1 ] && [ ${#svm[@]} -gt 0 ] && [ ${#vmx[@]} -gt 0 ]; then
+	info "the Bochs flavours (${vmx[*]}) run meanwhile, their results follow"
+	run_stream "${vmx[@]}" >"$out/vmx.out" 2>&1 &
+	vmx_pid=$!
+	run_stream "${svm[@]}" 2>&1 | tee "$out/svm.out"
+	wait "$vmx_pid" || true
+	cat "$out/vmx.out"
+else
+	run_stream "${svm[@]}" "${vmx[@]}" 2>&1 | tee "$out/all.out"
+fi
+
+: >"$out/results.tsv"
+for f in $flavours; do
+	[ ! -f "$out/$f.tsv" ] || cat "$out/$f.tsv" >>"$out/results.tsv"
+done
+grep -h '^   flaky ' "$out"/*.out >"$out/flaky.txt" || true
+read -r total_pass total_fail total_skip < <(count_results "$out/results.tsv")
 
 echo
 echo "Per-test results ($variant kernel): build/test/$variant/results.tsv"
