@@ -11,7 +11,7 @@ set -euo pipefail
 [ $# -ge 3 ] || die "usage: initramfs.sh <selftests-dir> <list-dir> <output.cpio.gz> [demo-script]"
 tests=$1 lists=$2 out=$3 demo=${4:-}
 
-need_cmd cpio gzip
+need_cmd cpio gzip strip
 busybox=$(command -v busybox) ||
 	die "busybox is not installed (apt-get install busybox-static)"
 if ldd "$busybox" >/dev/null 2>&1; then
@@ -27,12 +27,14 @@ chmod 755 "$stage/init"
 cp "$lists"/list.* "$stage/tests/"
 [ -z "$demo" ] || cp "$demo" "$stage/tests/demo"
 
-# Copy every binary the list refers to (first word of each command).
+# Copy every binary the list refers to (first word of each command),
+# stripped: the guest has no addr2line, and Bochs unpacks the initramfs at
+# a few seconds per MB.
 cat "$lists"/list.* | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' | awk '{ print $1 }' | sort -u |
 	while read -r bin; do
 		[ -x "$tests/$bin" ] || die "selftest '$bin' was not built (missing $tests/$bin)"
 		mkdir -p "$stage/tests/$(dirname "$bin")"
-		cp "$tests/$bin" "$stage/tests/$bin"
+		strip -o "$stage/tests/$bin" "$tests/$bin" || die "cannot strip $tests/$bin"
 	done
 if [ -n "$demo" ]; then
 	grep -o 'x86_64/[a-z0-9_]*' "$demo" | sort -u | while read -r bin; do

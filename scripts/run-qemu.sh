@@ -7,7 +7,8 @@
 # Flavours: svm-tdp (NPT, TDP MMU), svm-legacy (NPT, kvm.tdp_mmu=0),
 # svm-shadow (kvm_amd.npt=0, shadow paging).  The guest prints TAP; this script only
 # boots, mirrors the console to the log, and kills a guest that stops
-# making progress (see watch_guest in lib.sh).
+# making progress (see watch_guest in lib.sh).  PTT_APPEND adds kernel
+# parameters (see guest/init).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +27,7 @@ svm-shadow) params="kvm_amd.npt=0" ;;
 esac
 
 append="console=ttyS0 loglevel=4 panic=-1 oops=panic nokaslr $params"
-append+=" ptt.flavour=$flavour ptt.timeout=$timeout ptt.mode=$mode"
+append+=" ptt.flavour=$flavour ptt.timeout=$timeout ptt.mode=$mode ${PTT_APPEND:-}"
 
 mkdir -p "$(dirname "$log")"
 : >"$log"

@@ -23,7 +23,12 @@ cover=$(find "$out" -name '0000-cover-letter.patch')
 
 # Fill the cover letter: subject and blurb from cover-letter.txt, with
 # ${NAME} replaced by the values in bench/results.env and those below.
+# The stock tests that must pass or skip in svm-tdp and in vmx-tdp.
+stock_count() {
+	awk -v col="$1" '!/^[[:space:]]*(#|$)/ && $col != "-"' "$TOP/tests/stock.list" | wc -l
+}
 NR_PATCHES=$(series_patches | wc -l) BASE_SUBJECT=$BASE_SUBJECT \
+	SVM_STOCK_COUNT=$(stock_count 1) VMX_STOCK_COUNT=$(stock_count 4) \
 	python3 - "$cover" "$TOP/cover-letter.txt" "$TOP/bench/results.env" <<'PY' ||
 import os, shlex, string, sys
 cover, template, results = sys.argv[1:4]
