@@ -27,8 +27,19 @@ cover=$(find "$out" -name '0000-cover-letter.patch')
 stock_count() {
 	awk -v col="$1" '!/^[[:space:]]*(#|$)/ && $col != "-"' "$TOP/tests/stock.list" | wc -l
 }
+# Lines the series adds under the given paths (pathspecs).
+added() {
+	tgit diff --numstat base..HEAD -- "$@" | awk '{ n += $1 } END { print n + 0 }'
+}
+consumer=arch/x86/kvm/mmu/page_track_test.c
 NR_PATCHES=$(series_patches | wc -l) BASE_SUBJECT=$BASE_SUBJECT \
 	SVM_STOCK_COUNT=$(stock_count 1) VMX_STOCK_COUNT=$(stock_count 4) \
+	KVM_LINES=$(added arch/x86/kvm arch/x86/include ":!$consumer") \
+	X86C_LINES=$(added arch/x86/kvm/x86.c) CONSUMER_LINES=$(added "$consumer") \
+	SELFTEST_LINES=$(added tools/testing/selftests/kvm) \
+	SELFTEST_PROGS=$(tgit diff --name-only --diff-filter=A base..HEAD -- \
+		'tools/testing/selftests/kvm/x86_64/*.c' | wc -l) \
+	DOC_LINES=$(added Documentation) \
 	python3 - "$cover" "$TOP/cover-letter.txt" "$TOP/bench/results.env" <<'PY' ||
 import os, shlex, string, sys
 cover, template, results = sys.argv[1:4]
