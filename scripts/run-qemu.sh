@@ -8,7 +8,8 @@
 # svm-shadow (kvm_amd.npt=0, shadow paging).  The guest prints TAP; this script only
 # boots, mirrors the console to the log, and kills a guest that stops
 # making progress (see watch_guest in lib.sh).  PTT_APPEND adds kernel
-# parameters (see guest/init).
+# parameters (see guest/init).  PTT_TCG_THREAD=single runs the vCPUs in one
+# host thread instead of one each (see "make test-debug" in the Makefile).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,6 +19,11 @@ kernel=$1 initrd=$2 flavour=$3 log=$4 timeout=${5:-300} mode=${6:-test}
 need_cmd qemu-system-x86_64
 [ -f "$kernel" ] || die "kernel $kernel does not exist"
 [ -f "$initrd" ] || die "initramfs $initrd does not exist"
+
+case ${PTT_TCG_THREAD:-multi} in
+multi | single) ;;
+*) die "PTT_TCG_THREAD must be 'multi' or 'single', not '$PTT_TCG_THREAD'" ;;
+esac
 
 case $flavour in
 svm-tdp) params="kvm_amd.npt=1 kvm.tdp_mmu=1" ;;
@@ -31,7 +37,8 @@ append+=" ptt.flavour=$flavour ptt.timeout=$timeout ptt.mode=$mode ${PTT_APPEND:
 
 mkdir -p "$(dirname "$log")"
 : >"$log"
-qemu-system-x86_64 -accel tcg -cpu EPYC -smp 2 -m 4G -nodefaults \
+qemu-system-x86_64 -accel tcg,thread="${PTT_TCG_THREAD:-multi}" -cpu EPYC \
+	-smp 2 -m 4G -nodefaults \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	</dev/null >>"$log" 2>&1 &
