@@ -16,8 +16,8 @@
 #
 # Environment: FLAVOURS (default: all seven), TIMEOUT (per test, default
 # 300 s), DISCOVER=1 (report results only, expect nothing), VMX_SUBSET=<file>
-# (in the vmx-* flavours, run only the commands listed in <file>, one per
-# line, and those of lists named *series.list).
+# (in the vmx-* flavours, run of the lists named *stock.list only the commands
+# listed in <file>, one per line).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -47,8 +47,7 @@ for l in "${lists[@]}"; do
 	[ -f "$l" ] || die "test list $l does not exist"
 	subset=/dev/null
 	case $l in
-	*series.list) ;;
-	*) [ -z "${VMX_SUBSET:-}" ] || subset=$VMX_SUBSET ;;
+	*stock.list) [ -z "${VMX_SUBSET:-}" ] || subset=$VMX_SUBSET ;;
 	esac
 	awk -v OFS='\t' -v names="$ALL_FLAVOURS" -v subset="$subset" \
 		-v discover="${DISCOVER:-0}" '
