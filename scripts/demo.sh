@@ -6,7 +6,7 @@ set -euo pipefail
 out=$BUILD/demo
 mkdir -p "$out/lists"
 : >"$out/lists/list.svm-tdp"
-"$TOP/scripts/initramfs.sh" "$BUILD/selftests/test" "$out/lists" \
+"$TOP/scripts/initramfs.sh" "$BUILD/obj/test" "$BUILD/selftests/test" "$out/lists" \
 	"$out/initramfs.cpio.gz" "$TOP/guest/demo.sh"
 "$TOP/scripts/run-qemu.sh" "$BUILD/obj/test/arch/x86/boot/bzImage" \
 	"$out/initramfs.cpio.gz" svm-tdp "$out/console.log" 300 demo |

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Build a busybox initramfs holding guest/init, a list of selftest commands
-# and the selftest binaries they need.
+# Build a busybox initramfs holding guest/init, a list of selftest commands,
+# the selftest binaries they need and the kernel's KVM modules.
 #
-#   initramfs.sh <selftests-dir> <list-dir> <output.cpio.gz> [demo-script]
+#   initramfs.sh <kernel-obj-dir> <selftests-dir> <list-dir> <output.cpio.gz> [demo-script]
 #
-# <list-dir> holds list.<flavour> files, one command per line.
+# <list-dir> holds list.<flavour> files, one command per line.  The modules
+# built in <kernel-obj-dir>/arch/x86/kvm (the test consumer) go where
+# modules_install would put them; guest/init loads them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 3 ] || die "usage: initramfs.sh <selftests-dir> <list-dir> <output.cpio.gz> [demo-script]"
-tests=$1 lists=$2 out=$3 demo=${4:-}
+[ $# -ge 4 ] || die "usage: initramfs.sh <kernel-obj-dir> <selftests-dir> <list-dir> <output.cpio.gz> [demo-script]"
+kobj=$1 tests=$2 lists=$3 out=$4 demo=${5:-}
 
 need_cmd cpio gzip strip
 busybox=$(command -v busybox) ||
@@ -43,6 +45,15 @@ if [ -n "$demo" ]; then
 		cp "$tests/$bin" "$stage/tests/$bin"
 	done
 fi
+
+release=$(cat "$kobj/include/config/kernel.release" 2>/dev/null) ||
+	die "$kobj has no kernel.release: build the kernel first"
+for ko in "$kobj"/arch/x86/kvm/*.ko; do
+	[ -f "$ko" ] || continue
+	mkdir -p "$stage/lib/modules/$release/kernel/arch/x86/kvm"
+	strip --strip-debug -o "$stage/lib/modules/$release/kernel/arch/x86/kvm/${ko##*/}" "$ko" ||
+		die "cannot strip $ko"
+done
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out" ||
 	die "creating $out failed"

@@ -61,14 +61,14 @@ fi
 # Options the tests cannot do without.  Options that exist only with the
 # series applied (the test consumer) are checked by the tests themselves,
 # which skip when they are missing.
-for opt in KVM KVM_AMD KVM_INTEL DEBUG_FS DEVTMPFS SERIAL_8250_CONSOLE BLK_DEV_INITRD; do
+for opt in KVM KVM_AMD KVM_INTEL DEBUG_FS DEVTMPFS SERIAL_8250_CONSOLE BLK_DEV_INITRD MODULES; do
 	grep -q "^CONFIG_$opt=y" "$obj/.config" ||
 		die "CONFIG_$opt=y is missing from the $variant kernel configuration"
 done
 
 info "building $variant kernel (build/obj/$variant, $JOBS jobs)"
 start=$(date +%s)
-if ! make -C "$src" O="$obj" -j"$JOBS" CC="ccache gcc" bzImage >"$obj/build.log" 2>&1; then
+if ! make -C "$src" O="$obj" -j"$JOBS" CC="ccache gcc" bzImage modules >"$obj/build.log" 2>&1; then
 	tail -n 40 "$obj/build.log" >&2
 	die "kernel build failed, full log in $obj/build.log"
 fi

@@ -95,7 +95,7 @@ for emu in svm vmx; do
 		esac
 	done
 	if compgen -G "$out/lists/$emu/list.*" >/dev/null; then
-		"$TOP/scripts/initramfs.sh" "$tests" "$out/lists/$emu" "$out/initramfs-$emu.cpio.gz"
+		"$TOP/scripts/initramfs.sh" "$BUILD/obj/$variant" "$tests" "$out/lists/$emu" "$out/initramfs-$emu.cpio.gz"
 	fi
 done
 
