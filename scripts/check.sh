@@ -87,20 +87,42 @@ run_export_check() {
 	rm -rf "$tmp"
 }
 
-# The symbols of kvm.ko that kvm-amd.ko and kvm-intel.ko use must be
-# exported, or a build with KVM as modules fails at modpost; the test kernel
-# has KVM built in and can't tell.  Prints the missing ones.
-missing_exports() { # <obj dir>
+# The symbols of kvm.ko that kvm-amd.ko, kvm-intel.ko and the test module
+# (from the patch that adds it) use must be exported, or a build with KVM as
+# modules fails at modpost; the test kernel has KVM built in and can't tell.
+# Prints the missing ones.
+missing_exports() { # <obj dir> <source dir>
 	local kvm=$1/arch/x86/kvm
-	local o
+	local o users=()
 	for o in kvm kvm-amd kvm-intel; do
 		[ -f "$kvm/$o.o" ] ||
 			die "no $o.o in $kvm: is KVM built as modules?"
 	done
-	comm -12 <(nm -u "$kvm/kvm-amd.o" "$kvm/kvm-intel.o" |
+	users=("$kvm/kvm-amd.o" "$kvm/kvm-intel.o")
+	# A stale object of a later commit doesn't count.
+	if [ -f "$2/arch/x86/kvm/page_track_test.c" ]; then
+		[ -f "$kvm/kvm-page-track-test.o" ] ||
+			die "no kvm-page-track-test.o in $kvm: is CONFIG_KVM_PAGE_TRACK_TEST=m?"
+		users+=("$kvm/kvm-page-track-test.o")
+	fi
+	comm -12 <(nm -u "${users[@]}" |
 		awk 'NF == 2 { print $2 }' | sort -u) \
 		<(nm --defined-only "$kvm/kvm.o" | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u) |
 		comm -23 - <(nm "$kvm/kvm.o" | sed -n 's/.* __export_symbol_//p' | sort -u)
+}
+
+# Set again the options of check.config that the build of an earlier commit
+# dropped because its Kconfig lacked them (the test module's), so that the
+# commit that adds an option builds with it.
+restore_options() { # <source dir> <obj dir>
+	local line missing=()
+	while read -r line; do
+		grep -q -x -F "$line" "$2/.config" || missing+=("$line")
+	done < <(grep '^CONFIG_[A-Z0-9_]*=' "$TOP/config/check.config")
+	[ ${#missing[@]} -gt 0 ] || return 0
+	printf '%s\n' "${missing[@]}" >>"$2/.config"
+	make -s -C "$1" O="$2" olddefconfig >/dev/null ||
+		die "olddefconfig failed in $2"
 }
 
 # Build arch/x86/kvm, and KVMGT (the other user of page tracking), at every
@@ -126,11 +148,12 @@ run_bisect_build() {
 	for c in $commits; do
 		subj=$(tgit log -1 --format=%s "$c")
 		git -C "$wt" checkout -q --detach "$c"
+		restore_options "$wt" "$obj"
 		if make -C "$wt" O="$obj" -j"$JOBS" W=1 CC="ccache gcc" \
 			arch/x86/kvm/ drivers/gpu/drm/i915/gvt/kvmgt.o \
 			>"$out/build-$n.log" 2>&1 &&
 			! grep -q -E 'warning:|error:' "$out/build-$n.log" &&
-			missing_exports "$obj" >"$out/exports-$n.txt" &&
+			missing_exports "$obj" "$wt" >"$out/exports-$n.txt" &&
 			[ ! -s "$out/exports-$n.txt" ]; then
 			echo "  ok   $n $subj"
 		else

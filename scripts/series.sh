@@ -31,7 +31,7 @@ stock_count() {
 added() {
 	tgit diff --numstat base..HEAD -- "$@" | awk '{ n += $1 } END { print n + 0 }'
 }
-consumer=arch/x86/kvm/page_track_test*
+consumer='arch/x86/kvm/page_track_test*'
 NR_PATCHES=$(series_patches | wc -l) BASE_SUBJECT=$BASE_SUBJECT \
 	SVM_STOCK_COUNT=$(stock_count 1) VMX_STOCK_COUNT=$(stock_count 4) \
 	KVM_LINES=$(added arch/x86/kvm arch/x86/include ":!$consumer") \
