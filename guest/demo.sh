@@ -13,8 +13,9 @@ cat <<'TXT'
 --- page tracking: a selftest guest reads, writes and executes pages that the
     test module (kvm-page-track-test.ko) tracks; each tracked access faults
     on the nested page tables, is emulated, and is logged (mode, GPA, GVA,
-    bytes, vCPU, verdict, data).  "veto" makes the guest re-execute the instruction;
-    "data" means the consumer supplied the value the guest read.
+    bytes, vCPU, verdict, data).  "veto" makes the guest re-execute the
+    instruction; "data" means the consumer supplied the value the guest
+    read.
 TXT
 PAGE_TRACK_VERBOSE=1 ./x86_64/page_track_test -t preread_verdicts \
 	-t prewrite_verdicts -t preexec_verdicts -t multiple_consumers \

@@ -115,12 +115,10 @@ missing_exports() { # <obj dir> <source dir>
 # dropped because its Kconfig lacked them (the test module's), so that the
 # commit that adds an option builds with it.
 restore_options() { # <source dir> <obj dir>
-	local line missing=()
-	while read -r line; do
-		grep -q -x -F "$line" "$2/.config" || missing+=("$line")
-	done < <(grep '^CONFIG_[A-Z0-9_]*=' "$TOP/config/check.config")
-	[ ${#missing[@]} -gt 0 ] || return 0
-	printf '%s\n' "${missing[@]}" >>"$2/.config"
+	local missing
+	missing=$(missing_options "$2/.config" "$TOP/config/check.config")
+	[ -n "$missing" ] || return 0
+	echo "$missing" >>"$2/.config"
 	make -s -C "$1" O="$2" olddefconfig >/dev/null ||
 		die "olddefconfig failed in $2"
 }

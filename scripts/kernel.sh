@@ -25,25 +25,11 @@ obj=$BUILD/obj/$variant
 need_cmd make gcc ccache flex bison bc
 [ -f "$src/Makefile" ] || die "$src does not exist: run 'make tree' first"
 
-# Options that the fragments set but the configuration lacks, e.g. because a
-# build of an older commit of the tree in the same directory dropped them.
-# Later fragments override earlier ones, as with merge_config.sh.
-missing_options() {
-	local line
-	awk '
-		/^CONFIG_[A-Z0-9_]*=/ { split($0, kv, "="); val[kv[1]] = $0; next }
-		/^# CONFIG_[A-Z0-9_]* is not set/ { val[$2] = ""; next }
-		END { for (k in val) if (val[k] != "") print val[k] }' "${frags[@]}" |
-		while read -r line; do
-			grep -q -x -F "$line" "$obj/.config" 2>/dev/null || echo "$line"
-		done
-}
-
 mkdir -p "$obj"
 stamp=$obj/.ptt-config
 want=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] ||
-	[ -n "$(missing_options)" ]; then
+	[ -n "$(missing_options "$obj/.config" "${frags[@]}")" ]; then
 	info "configuring $variant kernel in build/obj/$variant"
 	make -s -C "$src" O="$obj" allnoconfig >/dev/null ||
 		die "allnoconfig failed in $src"
@@ -53,7 +39,7 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] ||
 		die "olddefconfig failed in $src"
 	echo "$want" >"$stamp"
 	# Options of the series don't exist in the base tree.
-	for opt in $(missing_options); do
+	for opt in $(missing_options "$obj/.config" "${frags[@]}"); do
 		warn "$opt is not available in $src, building without it"
 	done
 fi

@@ -118,3 +118,18 @@ watch_guest() { # <pid> <log> <timeout>
 	# The serial console ends lines with CR LF.
 	sed -i 's/\r$//' "$log"
 }
+
+# The options that config fragments set but a .config lacks, e.g. because the
+# build of an older commit of the tree in the same object directory dropped
+# them.  Later fragments override earlier ones, as with merge_config.sh.
+missing_options() { # <.config> <fragment>...
+	local config=$1 line
+	shift
+	awk '
+		/^CONFIG_[A-Z0-9_]*=/ { split($0, kv, "="); val[kv[1]] = $0; next }
+		/^# CONFIG_[A-Z0-9_]* is not set/ { val[$2] = ""; next }
+		END { for (k in val) if (val[k] != "") print val[k] }' "$@" |
+		while read -r line; do
+			grep -q -x -F "$line" "$config" 2>/dev/null || echo "$line"
+		done
+}
