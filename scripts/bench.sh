@@ -24,6 +24,7 @@ list() { # <file> <with page tracking>
 			echo "pass - - - - - - x86_64/page_track_perf_test"
 			echo "pass - - - - - - x86_64/page_track_perf_test -m"
 			echo "pass - - - - - - x86_64/page_track_perf_test -f"
+			echo "pass - - - - - - x86_64/page_track_perf_test -l"
 		fi
 		# Warm-up runs, with other arguments so that they aren't parsed.
 		echo "pass - - - - - - demand_paging_test -b 256M"
@@ -74,6 +75,15 @@ result() { # <name>
 	sed -n "s/^#   RESULT $1 //p" "$out/series.log" | head -n 1
 }
 
+# "min median max" of a result over the boots.
+spread() { # <name>
+	sed -n "s/^#   RESULT $1 //p" "$out/series.log" | sort -g |
+		awk '{ v[NR] = $1 } END {
+			if (!NR) exit 1
+			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			print v[1], m, v[NR] }'
+}
+
 dp_re='Total guest execution time:[[:space:]]*[0-9.]+'
 dl_pop_re='Populate memory time: [0-9.]+'
 dl_dirty_re='Iteration 4 dirty memory time: [0-9.]+'
@@ -89,6 +99,12 @@ dl_dirty_re='Iteration 4 dirty memory time: [0-9.]+'
 		v=$(result "$k")
 		[ -n "$v" ] || die "no RESULT $k in $out/series.log"
 		echo "${k^^}=$v"
+	done
+	for n in 65536 262144 1048576; do
+		for k in add_us remove_us drop_us lock_wait_max_us vcpu_fault_max_us vcpu_fault_idle_max_us; do
+			v=$(spread "bulk_${n}_$k") || die "no RESULT bulk_${n}_$k in $out/series.log"
+			echo "BULK_${n}_${k^^}='$v'"
+		done
 	done
 	echo "DP_SERIES=$(metric "$out/series.log" "$DP" "$dp_re" | median)"
 	echo "DP_BASE=$(metric "$out/base.log" "$DP" "$dp_re" | median)"
@@ -134,7 +150,8 @@ Measured on $BENCH_DATE, $BENCH_MACHINE, with the kernel under test running
 in QEMU 7.2 TCG (\`-cpu EPYC\`, emulated SVM with nested paging, TDP MMU) and
 its guests running under the emulated SVM: absolute times mean little, only
 the ratios within one boot are meaningful.  Bench kernels are the test
-configuration without lockdep and KVM_PROVE_MMU.  Access costs are medians
+configuration without lockdep and KVM_PROVE_MMU, and preemptible
+(CONFIG_PREEMPT, see below).  Access costs are medians
 of 7 runs; the overhead figures are medians of $((RUNS * BOOTS)) runs over
 $BOOTS boots of each kernel, booted alternately, after a warm-up run.
 
@@ -161,6 +178,66 @@ Metadata is what KVM reports for all memslots of the VM (the 1 or 16 GiB
 memslot plus the boot memslot), read from the kernel by the test consumer;
 B/page divides it by all pages of the VM.
 MD
+
+# The batch rows: "median [min-max]" over the boots, in ms or us.
+med() { local a m b; read -r a m b <<<"$1"; echo "$m"; }
+top() { local a m b; read -r a m b <<<"$1"; echo "$b"; }
+ms() { # <"min median max" in us>
+	local a m b
+	read -r a m b <<<"$1"
+	awk -v a="$a" -v m="$m" -v b="$b" 'BEGIN { printf "%.0f ms [%.0f-%.0f]", m / 1000, a / 1000, b / 1000 }'
+}
+per_gfn() { awk -v t="$(med "$1")" -v n="$2" 'BEGIN { printf "%.2f", t / n }'; }
+{
+	cat <<MD
+
+Tracking at scale (\`page_track_perf_test -l\`, once per boot): one consumer
+tracks n gfns of a 4 GiB memslot in PREREAD in one batch, untracks them,
+tracks them again and unregisters without untracking them, so that KVM
+drops them.  Meanwhile a vCPU writes pages of another memslot, each a fault
+(the VMM discards them after each pass), and the test module's probe thread
+takes and releases mmu_lock for read in a loop, as a fault does with the TDP
+MMU.  Times are what the consumer's calls into KVM took, medians over
+$BOOTS boots with [min-max]; waits are the longest over the whole run.  A
+writer yields mmu_lock to waiters only on a preemptible kernel, as in the
+TDP MMU: on the non-preemptible test kernel the longest wait is about 0.1 s.
+
+| gfns | add | remove | drop on unregister | add, drop per gfn | longest mmu_lock wait, probe | longest vCPU fault, during / idle |
+|---|---|---|---|---|---|---|
+MD
+	for n in 65536 262144 1048576; do
+		add=BULK_${n}_ADD_US remove=BULK_${n}_REMOVE_US drop=BULK_${n}_DROP_US
+		wait=BULK_${n}_LOCK_WAIT_MAX_US fault=BULK_${n}_VCPU_FAULT_MAX_US
+		idle=BULK_${n}_VCPU_FAULT_IDLE_MAX_US
+		echo "| $n | $(ms "${!add}") | $(ms "${!remove}") | $(ms "${!drop}") | $(per_gfn "${!add}" "$n") us, $(per_gfn "${!drop}" "$n") us | $(top "${!wait}") us | $(top "${!fault}") us / $(top "${!idle}") us |"
+	done
+	lin_add=$(awk -v a="$(per_gfn "$BULK_1048576_ADD_US" 1048576)" -v b="$(per_gfn "$BULK_65536_ADD_US" 65536)" 'BEGIN { printf "%.2f", a / b }')
+	lin_drop=$(awk -v a="$(per_gfn "$BULK_1048576_DROP_US" 1048576)" -v b="$(per_gfn "$BULK_65536_DROP_US" 65536)" 'BEGIN { printf "%.2f", a / b }')
+	worst=$(for n in 65536 262144 1048576; do v=BULK_${n}_LOCK_WAIT_MAX_US; top "${!v}"; done | sort -g | tail -n 1)
+	cat <<MD
+
+| What | Measured | Target |
+|---|---|---|
+| Longest mmu_lock wait of the probe, all sizes | $worst us | <= 1000 us ($(verdict "$worst" 1000)) |
+| Cost per gfn of add, 1M gfns / 64K gfns | $lin_add | linear, <= 1.5 ($(verdict "$lin_add" 1.5)) |
+| Cost per gfn of drop, 1M gfns / 64K gfns | $lin_drop | linear, <= 1.5 ($(verdict "$lin_drop" 1.5)) |
+MD
+} >>"$out/results.md"
+
+# The figures the cover letter quotes.
+worst_of() { # <suffix>
+	for n in 65536 262144 1048576; do v=BULK_${n}_$1; top "${!v}"; done | sort -g | tail -n 1
+}
+cat >>"$out/results.env" <<ENV
+BULK_1M_ADD_MS=$(awk -v v="$(med "$BULK_1048576_ADD_US")" 'BEGIN { printf "%.0f", v / 1000 }')
+BULK_1M_REMOVE_MS=$(awk -v v="$(med "$BULK_1048576_REMOVE_US")" 'BEGIN { printf "%.0f", v / 1000 }')
+BULK_1M_DROP_MS=$(awk -v v="$(med "$BULK_1048576_DROP_US")" 'BEGIN { printf "%.0f", v / 1000 }')
+BULK_LOCK_WAIT_MAX_US=$(worst_of LOCK_WAIT_MAX_US)
+BULK_FAULT_MAX_US=$(worst_of VCPU_FAULT_MAX_US)
+BULK_FAULT_IDLE_MAX_US=$(worst_of VCPU_FAULT_IDLE_MAX_US)
+BULK_LIN_ADD=$lin_add
+BULK_LIN_DROP=$lin_drop
+ENV
 
 cat >"$out/plot.dat" <<DAT
 "MMIO read" 1.00
