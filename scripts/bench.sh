@@ -145,6 +145,23 @@ r_kernel_user=$(ratio "$PREREAD_DATA_NS" "$USER_MMIO_READ_NS")
 r_write=$(ratio "$PREWRITE_ALLOW_NS" "$MMIO_READ_NS")
 r_exec=$(ratio "$PREEXEC_ALLOW_NS" "$MMIO_READ_NS")
 o_dp=$(ratio3 "$DP_SERIES" "$DP_BASE")
+
+# The noise: the same kernel against itself, boot 1 over boot 2 (medians of
+# each boot's runs), and the range of single runs.
+self_ratio() { # <series|base> <command> <regex>
+	ratio3 "$(metric "$out/$1-1.log" "$2" "$3" | median)" \
+		"$(metric "$out/$1-2.log" "$2" "$3" | median)"
+}
+range() { # <series|base> <command> <regex>
+	metric "$out/$1.log" "$2" "$3" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f-%.3f", v[1], v[NR] }'
+}
+if [ "$BOOTS" -ge 2 ]; then
+	dp_bb=$(self_ratio base "$DP" "$dp_re") dp_ss=$(self_ratio series "$DP" "$dp_re")
+	pop_bb=$(self_ratio base "$DL" "$dl_pop_re") pop_ss=$(self_ratio series "$DL" "$dl_pop_re")
+	dirty_bb=$(self_ratio base "$DL" "$dl_dirty_re") dirty_ss=$(self_ratio series "$DL" "$dl_dirty_re")
+else
+	dp_bb=- dp_ss=- pop_bb=- pop_ss=- dirty_bb=- dirty_ss=-
+fi
 o_pop=$(ratio3 "$DL_POP_SERIES" "$DL_POP_BASE")
 o_dirty=$(ratio3 "$DL_DIRTY_SERIES" "$DL_DIRTY_BASE")
 m1=$(per_page "$METADATA_1G_ONE_MODE_BYTES" "$METADATA_1G_TOTAL_PAGES")
@@ -185,8 +202,11 @@ $BOOTS boots of each kernel, booted alternately, after a warm-up run.
 | PREWRITE-tracked write, allowed | $PREWRITE_ALLOW_NS ns | $r_write | <= 1.5 ($(verdict "$r_write" 1.5)) |
 | PREEXEC-tracked fetch, allowed | $PREEXEC_ALLOW_NS ns | $r_exec | <= 1.5 ($(verdict "$r_exec" 1.5)) |
 | demand_paging_test, nothing tracked, series/base | $(printf '%.3f' "$DP_SERIES") s / $(printf '%.3f' "$DP_BASE") s | $o_dp | <= 1.02 ($(verdict "$o_dp" 1.02)) |
+| demand_paging_test, noise: base/base, series/series (boot 1 / boot 2); runs | base $(range base "$DP" "$dp_re") s, series $(range series "$DP" "$dp_re") s | $dp_bb, $dp_ss | |
 | dirty_log_perf_test populate, series/base | $(printf '%.3f' "$DL_POP_SERIES") s / $(printf '%.3f' "$DL_POP_BASE") s | $o_pop | <= 1.02 ($(verdict "$o_pop" 1.02)) |
+| dirty_log_perf_test populate, noise: base/base, series/series; runs | base $(range base "$DL" "$dl_pop_re") s, series $(range series "$DL" "$dl_pop_re") s | $pop_bb, $pop_ss | |
 | dirty_log_perf_test dirty pass, series/base | $(printf '%.3f' "$DL_DIRTY_SERIES") s / $(printf '%.3f' "$DL_DIRTY_BASE") s | $o_dirty | <= 1.02 ($(verdict "$o_dirty" 1.02)) |
+| dirty_log_perf_test dirty pass, noise: base/base, series/series; runs | base $(range base "$DL" "$dl_dirty_re") s, series $(range series "$DL" "$dl_dirty_re") s | $dirty_bb, $dirty_ss | |
 | Metadata, 1 GiB memslot, no consumer | $METADATA_1G_NONE_BYTES bytes | 0 B/page | 0 ($( [ "$METADATA_1G_NONE_BYTES" = 0 ] && echo met || echo MISSED)) |
 | Metadata, 1 GiB memslot, one mode | $(mib "$METADATA_1G_ONE_MODE_BYTES") | $m1 B/page | <= 2 per mode ($(verdict "$m1" 2)) |
 | Metadata, 1 GiB memslot, all four modes | $(mib "$METADATA_1G_ALL_MODES_BYTES") | $m4 B/page | <= 8 ($(verdict "$m4" 8)) |
