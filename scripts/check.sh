@@ -105,6 +105,11 @@ missing_exports() { # <obj dir> <source dir>
 			die "no kvm-page-track-test.o in $kvm: is CONFIG_KVM_PAGE_TRACK_TEST=m?"
 		users+=("$kvm/kvm-page-track-test.o")
 	fi
+	if [ -f "$2/samples/kvm/page_track_sample.c" ]; then
+		[ -f "$1/samples/kvm/kvm-page-track-sample.o" ] ||
+			die "no kvm-page-track-sample.o in $1/samples/kvm: is CONFIG_SAMPLE_KVM_PAGE_TRACK=m?"
+		users+=("$1/samples/kvm/kvm-page-track-sample.o")
+	fi
 	comm -12 <(nm -u "${users[@]}" |
 		awk 'NF == 2 { print $2 }' | sort -u) \
 		<(nm --defined-only "$kvm/kvm.o" | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u) |
@@ -147,9 +152,10 @@ run_bisect_build() {
 		subj=$(tgit log -1 --format=%s "$c")
 		git -C "$wt" checkout -q --detach "$c"
 		restore_options "$wt" "$obj"
+		targets=(arch/x86/kvm/ drivers/gpu/drm/i915/gvt/kvmgt.o)
+		[ ! -d "$wt/samples/kvm" ] || targets+=(samples/kvm/)
 		if make -C "$wt" O="$obj" -j"$JOBS" W=1 CC="ccache gcc" \
-			arch/x86/kvm/ drivers/gpu/drm/i915/gvt/kvmgt.o \
-			>"$out/build-$n.log" 2>&1 &&
+			"${targets[@]}" >"$out/build-$n.log" 2>&1 &&
 			! grep -q -E 'warning:|error:' "$out/build-$n.log" &&
 			missing_exports "$obj" "$wt" >"$out/exports-$n.txt" &&
 			[ ! -s "$out/exports-$n.txt" ]; then

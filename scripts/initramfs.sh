@@ -48,11 +48,11 @@ fi
 
 release=$(cat "$kobj/include/config/kernel.release" 2>/dev/null) ||
 	die "$kobj has no kernel.release: build the kernel first"
-for ko in "$kobj"/arch/x86/kvm/*.ko; do
+for ko in "$kobj"/arch/x86/kvm/*.ko "$kobj"/samples/kvm/*.ko; do
 	[ -f "$ko" ] || continue
-	mkdir -p "$stage/lib/modules/$release/kernel/arch/x86/kvm"
-	strip --strip-debug -o "$stage/lib/modules/$release/kernel/arch/x86/kvm/${ko##*/}" "$ko" ||
-		die "cannot strip $ko"
+	dst=$stage/lib/modules/$release/kernel/${ko#"$kobj"/}
+	mkdir -p "${dst%/*}"
+	strip --strip-debug -o "$dst" "$ko" || die "cannot strip $ko"
 done
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out" ||
