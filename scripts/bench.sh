@@ -161,6 +161,13 @@ v_write=$(ratio "$VMX_PREWRITE_ALLOW_NS" "$VMX_MMIO_READ_NS")
 v_exec=$(ratio "$VMX_PREEXEC_ALLOW_NS" "$VMX_MMIO_READ_NS")
 v_user=$(ratio "$VMX_USER_MMIO_READ_NS" "$VMX_MMIO_READ_NS")
 v_kernel_user=$(ratio "$VMX_PREREAD_DATA_NS" "$VMX_USER_MMIO_READ_NS")
+# What each adds to the emulated MMIO read, i.e. to the VM exit and the
+# emulation that both pay: the consumer's callback versus the exit to the VMM.
+added() { # <ns> <ns> <baseline ns>
+	awk -v a="$1" -v b="$2" -v m="$3" 'BEGIN { printf "%.2f", (b - m > 0) ? (a - m) / (b - m) : 0 }'
+}
+r_added=$(added "$PREREAD_DATA_NS" "$USER_MMIO_READ_NS" "$MMIO_READ_NS")
+v_added=$(added "$VMX_PREREAD_DATA_NS" "$VMX_USER_MMIO_READ_NS" "$VMX_MMIO_READ_NS")
 r_write=$(ratio "$PREWRITE_ALLOW_NS" "$MMIO_READ_NS")
 r_exec=$(ratio "$PREEXEC_ALLOW_NS" "$MMIO_READ_NS")
 o_dp=$(ratio3 "$DP_SERIES" "$DP_BASE")
@@ -200,6 +207,8 @@ VMX_R_PREWRITE=$v_write
 VMX_R_PREEXEC=$v_exec
 VMX_R_USER_MMIO=$v_user
 VMX_R_KERNEL_VS_USER=$v_kernel_user
+R_ADDED_KERNEL_VS_USER=$r_added
+VMX_R_ADDED_KERNEL_VS_USER=$v_added
 R_PREWRITE=$r_write
 R_PREEXEC=$r_exec
 O_DP=$o_dp
@@ -227,6 +236,12 @@ $BOOTS boots of each kernel, booted alternately, after a warm-up run.
 | PREEXEC-tracked fetch, allowed | $PREEXEC_ALLOW_NS ns | $r_exec | $VMX_PREEXEC_ALLOW_NS ns | $v_exec | <= 1.5 ($(verdict "$(max2 "$r_exec" "$v_exec")" 1.5)) |
 | MMIO read answered by the VMM (KVM_EXIT_MMIO), what a userspace monitor pays | $USER_MMIO_READ_NS ns | $r_user | $VMX_USER_MMIO_READ_NS ns | $v_user | |
 | PREREAD read with data, in-kernel consumer / read answered by the VMM | | $r_kernel_user | | $v_kernel_user | <= 0.5 ($(verdict "$(max2 "$r_kernel_user" "$v_kernel_user")" 0.5)) |
+| What each adds to the emulated MMIO read, in-kernel consumer / VMM | $((PREREAD_DATA_NS - MMIO_READ_NS)) ns / $((USER_MMIO_READ_NS - MMIO_READ_NS)) ns | $r_added | $((VMX_PREREAD_DATA_NS - VMX_MMIO_READ_NS)) ns / $((VMX_USER_MMIO_READ_NS - VMX_MMIO_READ_NS)) ns | $v_added | |
+
+Both reads pay an emulated VM exit (a nested page fault) and the emulation
+of the instruction, which under emulation cost far more than on hardware;
+the last row compares what comes on top: the in-kernel consumer's callback,
+or the exit to the VMM and back.
 
 | What | Measured | Ratio | Target |
 |---|---|---|---|
