@@ -286,9 +286,10 @@ takes and releases mmu_lock for read in a loop, as a fault does with the TDP
 MMU.  Times are what the consumer's calls into KVM took, medians over
 $BOOTS boots with [min-max]; waits and faults are the longest over the
 boots, during the four calls and "idle", over 2 s before them with the
-same vCPU and probe but no call.  A
-writer yields mmu_lock to waiters only on a preemptible kernel, as in the
-TDP MMU: on the non-preemptible test kernel the longest wait is about
+same vCPU and probe but no call.  Adding and dropping
+yield mmu_lock to waiters, removing doesn't (it changes only counts, and
+its rollback must not meet a PV area claimed meanwhile).  A writer yields
+mmu_lock to waiters only on a preemptible kernel, as in the TDP MMU: on the non-preemptible test kernel the longest wait is about
 0.1 s.  Under TCG, the probe waits over 1 ms a few times per second even
 when nothing holds mmu_lock for long (the emulated CPUs stall): the
 measurable target is that the batches add no such waits.
