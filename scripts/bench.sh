@@ -273,6 +273,11 @@ ms() { # <"min median max" in us>
 	read -r a m b <<<"$1"
 	awk -v a="$a" -v m="$m" -v b="$b" 'BEGIN { printf "%.0f ms [%.0f-%.0f]", m / 1000, a / 1000, b / 1000 }'
 }
+# The largest of BULK_<n>_<suffix> over the sizes.
+worst_of() { # <suffix>
+	local n v
+	for n in 65536 262144 1048576; do v=BULK_${n}_$1; top "${!v}"; done | sort -g | tail -n 1
+}
 per_gfn() { awk -v t="$(med "$1")" -v n="$2" 'BEGIN { printf "%.2f", t / n }'; }
 {
 	cat <<MD
@@ -305,8 +310,8 @@ MD
 	done
 	lin_add=$(awk -v a="$(per_gfn "$BULK_1048576_ADD_US" 1048576)" -v b="$(per_gfn "$BULK_65536_ADD_US" 65536)" 'BEGIN { printf "%.2f", a / b }')
 	lin_drop=$(awk -v a="$(per_gfn "$BULK_1048576_DROP_US" 1048576)" -v b="$(per_gfn "$BULK_65536_DROP_US" 65536)" 'BEGIN { printf "%.2f", a / b }')
-	worst=$(for n in 65536 262144 1048576; do v=BULK_${n}_LOCK_WAIT_MAX_US; top "${!v}"; done | sort -g | tail -n 1)
-	worst_idle=$(for n in 65536 262144 1048576; do v=BULK_${n}_IDLE_LOCK_WAIT_MAX_US; top "${!v}"; done | sort -g | tail -n 1)
+	worst=$(worst_of LOCK_WAIT_MAX_US)
+	worst_idle=$(worst_of IDLE_LOCK_WAIT_MAX_US)
 	long=$(long_rate "")
 	long_idle=$(long_rate idle_)
 	long_ok=$(awk -v a="$long" -v b="$long_idle" 'BEGIN { print (a <= b + 1) ? "met" : "MISSED" }')
@@ -322,9 +327,6 @@ MD
 } >>"$out/results.md"
 
 # The figures the cover letter quotes.
-worst_of() { # <suffix>
-	for n in 65536 262144 1048576; do v=BULK_${n}_$1; top "${!v}"; done | sort -g | tail -n 1
-}
 cat >>"$out/results.env" <<ENV
 BULK_1M_ADD_MS=$(awk -v v="$(med "$BULK_1048576_ADD_US")" 'BEGIN { printf "%.0f", v / 1000 }')
 BULK_1M_REMOVE_MS=$(awk -v v="$(med "$BULK_1048576_REMOVE_US")" 'BEGIN { printf "%.0f", v / 1000 }')
