@@ -9,6 +9,7 @@ set -euo pipefail
 
 RUNS=${RUNS:-5}
 BOOTS=${BOOTS:-2}
+ICOUNT_RUNS=${ICOUNT_RUNS:-7}
 out=$BUILD/bench
 mkdir -p "$out"
 need_cmd gnuplot
@@ -38,6 +39,10 @@ list() { # <file> <with page tracking>
 
 list "$out/series.list" 1
 list "$out/base.list" 0
+# The same workloads with time counted in instructions (run-qemu.sh
+# PTT_ICOUNT): what the series adds to the work, without the noise of the
+# emulation speed.
+RUNS=$ICOUNT_RUNS list "$out/icount.list" 0
 # The access costs again on Bochs (Intel VMX with EPT, TDP MMU).
 echo "- - - pass - - - x86_64/page_track_perf_test" >"$out/vmx.list"
 
@@ -55,6 +60,14 @@ if [ "${REUSE:-0}" != 1 ]; then
 		FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" base-bench "$out/base.list" >"$out/base.out" 2>&1 ||
 			die "the benchmark run on the base failed, see $out/base.out"
 		cp "$BUILD/test/base-bench/svm-tdp.log" "$out/base-$b.log"
+	done
+	for k in series base; do
+		kernel=bench
+		[ "$k" = series ] || kernel=base-bench
+		info "benchmark boot of the $k counting instructions ($kernel kernel, TDP MMU)"
+		PTT_ICOUNT=1 FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" "$kernel" "$out/icount.list" >"$out/icount.out" 2>&1 ||
+			die "the benchmark run on the $k with -icount failed, see $out/icount.out"
+		cp "$BUILD/test/$kernel/svm-tdp.log" "$out/icount-$k.log"
 	done
 	info "benchmark boot of the series on Bochs (bench kernel, EPT, TDP MMU)"
 	FLAVOURS=vmx-tdp TIMEOUT=1800 "$TOP/scripts/test.sh" bench "$out/vmx.list" >"$out/vmx.out" 2>&1 ||
@@ -140,6 +153,12 @@ dl_dirty_re='Iteration 4 dirty memory time: [0-9.]+'
 	echo "DL_POP_BASE=$(metric "$out/base.log" "$DL" "$dl_pop_re" | median)"
 	echo "DL_DIRTY_SERIES=$(metric "$out/series.log" "$DL" "$dl_dirty_re" | median)"
 	echo "DL_DIRTY_BASE=$(metric "$out/base.log" "$DL" "$dl_dirty_re" | median)"
+	for k in series base; do
+		[ -f "$out/icount-$k.log" ] || die "no $out/icount-$k.log"
+		echo "IC_DP_${k^^}=$(metric "$out/icount-$k.log" "$DP" "$dp_re" | median)"
+		echo "IC_DL_POP_${k^^}=$(metric "$out/icount-$k.log" "$DL" "$dl_pop_re" | median)"
+		echo "IC_DL_DIRTY_${k^^}=$(metric "$out/icount-$k.log" "$DL" "$dl_dirty_re" | median)"
+	done
 } >"$out/results.env"
 # shellcheck source=/dev/null
 . "$out/results.env"
@@ -150,6 +169,13 @@ per_page() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0
 mib() { awk -v a="$1" 'BEGIN { printf "%.1f MiB", a / 1048576 }'; }
 max2() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? a : b }'; }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "MISSED" }'; }
+# Over the target, but no further from 1 than the kernels are from themselves.
+noise_verdict() { # <ratio> <target> <base/base> <series/series>
+	awk -v v="$1" -v t="$2" -v b="$3" -v s="$4" 'BEGIN {
+		d = (b > 1) ? b - 1 : 1 - b; e = (s > 1) ? s - 1 : 1 - s
+		if (e > d) d = e
+		if (v <= t) print "met"; else if (v - 1 <= d) print "within the noise"; else print "MISSED" }'
+}
 
 r_read=$(ratio "$PREREAD_ALLOW_NS" "$MMIO_READ_NS")
 r_data=$(ratio "$PREREAD_DATA_NS" "$MMIO_READ_NS")
@@ -189,6 +215,9 @@ else
 	dp_bb=- dp_ss=- pop_bb=- pop_ss=- dirty_bb=- dirty_ss=-
 fi
 o_pop=$(ratio3 "$DL_POP_SERIES" "$DL_POP_BASE")
+ic_dp=$(ratio3 "$IC_DP_SERIES" "$IC_DP_BASE")
+ic_pop=$(ratio3 "$IC_DL_POP_SERIES" "$IC_DL_POP_BASE")
+ic_dirty=$(ratio3 "$IC_DL_DIRTY_SERIES" "$IC_DL_DIRTY_BASE")
 o_dirty=$(ratio3 "$DL_DIRTY_SERIES" "$DL_DIRTY_BASE")
 m1=$(per_page "$METADATA_1G_ONE_MODE_BYTES" "$METADATA_1G_TOTAL_PAGES")
 m4=$(per_page "$METADATA_1G_ALL_MODES_BYTES" "$METADATA_1G_TOTAL_PAGES")
@@ -214,6 +243,9 @@ R_PREEXEC=$r_exec
 O_DP=$o_dp
 O_DL_POP=$o_pop
 O_DL_DIRTY=$o_dirty
+IC_O_DP=$ic_dp
+IC_O_DL_POP=$ic_pop
+IC_O_DL_DIRTY=$ic_dirty
 ENV
 
 cat >"$out/results.md" <<MD
@@ -243,14 +275,28 @@ of the instruction, which under emulation cost far more than on hardware;
 the last row compares what comes on top: the in-kernel consumer's callback,
 or the exit to the VMM and back.
 
+The overhead with nothing tracked is measured twice.  "Instructions": each
+kernel boots once more with QEMU's \`-icount shift=0,sleep=off\` (one TCG
+thread), where the guest clock advances 1 ns per instruction executed and
+skips idle time, so that a time measures the work of the kernel under test
+and its guest whatever the speed of the emulation; medians of $ICOUNT_RUNS runs.
+"Wall time": the multi-threaded TCG of the other rows, with the noise of
+each kernel against itself beside it.
+
 | What | Measured | Ratio | Target |
 |---|---|---|---|
-| demand_paging_test, nothing tracked, series/base | $(printf '%.3f' "$DP_SERIES") s / $(printf '%.3f' "$DP_BASE") s | $o_dp | <= 1.02 ($(verdict "$o_dp" 1.02)) |
-| demand_paging_test, noise: base/base, series/series (boot 1 / boot 2); runs | base $(range base "$DP" "$dp_re") s, series $(range series "$DP" "$dp_re") s | $dp_bb, $dp_ss | |
-| dirty_log_perf_test populate, series/base | $(printf '%.3f' "$DL_POP_SERIES") s / $(printf '%.3f' "$DL_POP_BASE") s | $o_pop | <= 1.02 ($(verdict "$o_pop" 1.02)) |
-| dirty_log_perf_test populate, noise: base/base, series/series; runs | base $(range base "$DL" "$dl_pop_re") s, series $(range series "$DL" "$dl_pop_re") s | $pop_bb, $pop_ss | |
-| dirty_log_perf_test dirty pass, series/base | $(printf '%.3f' "$DL_DIRTY_SERIES") s / $(printf '%.3f' "$DL_DIRTY_BASE") s | $o_dirty | <= 1.02 ($(verdict "$o_dirty" 1.02)) |
-| dirty_log_perf_test dirty pass, noise: base/base, series/series; runs | base $(range base "$DL" "$dl_dirty_re") s, series $(range series "$DL" "$dl_dirty_re") s | $dirty_bb, $dirty_ss | |
+| demand_paging_test, nothing tracked, instructions, series/base | $(printf '%.3f' "$IC_DP_SERIES") s / $(printf '%.3f' "$IC_DP_BASE") s | $ic_dp | <= 1.01 ($(verdict "$ic_dp" 1.01)) |
+| demand_paging_test, instructions, runs | base $(range icount-base "$DP" "$dp_re") s, series $(range icount-series "$DP" "$dp_re") s | | |
+| dirty_log_perf_test populate, instructions, series/base | $(printf '%.3f' "$IC_DL_POP_SERIES") s / $(printf '%.3f' "$IC_DL_POP_BASE") s | $ic_pop | <= 1.01 ($(verdict "$ic_pop" 1.01)) |
+| dirty_log_perf_test populate, instructions, runs | base $(range icount-base "$DL" "$dl_pop_re") s, series $(range icount-series "$DL" "$dl_pop_re") s | | |
+| dirty_log_perf_test dirty pass, instructions, series/base | $(printf '%.3f' "$IC_DL_DIRTY_SERIES") s / $(printf '%.3f' "$IC_DL_DIRTY_BASE") s | $ic_dirty | <= 1.01 ($(verdict "$ic_dirty" 1.01)) |
+| dirty_log_perf_test dirty pass, instructions, runs | base $(range icount-base "$DL" "$dl_dirty_re") s, series $(range icount-series "$DL" "$dl_dirty_re") s | | |
+| demand_paging_test, nothing tracked, wall time, series/base | $(printf '%.3f' "$DP_SERIES") s / $(printf '%.3f' "$DP_BASE") s | $o_dp | <= 1.01 ($(noise_verdict "$o_dp" 1.01 "$dp_bb" "$dp_ss")) |
+| demand_paging_test, wall time, noise: base/base, series/series (boot 1 / boot 2); runs | base $(range base "$DP" "$dp_re") s, series $(range series "$DP" "$dp_re") s | $dp_bb, $dp_ss | |
+| dirty_log_perf_test populate, wall time, series/base | $(printf '%.3f' "$DL_POP_SERIES") s / $(printf '%.3f' "$DL_POP_BASE") s | $o_pop | <= 1.01 ($(noise_verdict "$o_pop" 1.01 "$pop_bb" "$pop_ss")) |
+| dirty_log_perf_test populate, wall time, noise: base/base, series/series; runs | base $(range base "$DL" "$dl_pop_re") s, series $(range series "$DL" "$dl_pop_re") s | $pop_bb, $pop_ss | |
+| dirty_log_perf_test dirty pass, wall time, series/base | $(printf '%.3f' "$DL_DIRTY_SERIES") s / $(printf '%.3f' "$DL_DIRTY_BASE") s | $o_dirty | <= 1.01 ($(noise_verdict "$o_dirty" 1.01 "$dirty_bb" "$dirty_ss")) |
+| dirty_log_perf_test dirty pass, wall time, noise: base/base, series/series; runs | base $(range base "$DL" "$dl_dirty_re") s, series $(range series "$DL" "$dl_dirty_re") s | $dirty_bb, $dirty_ss | |
 | Metadata, 1 GiB memslot, no consumer | $METADATA_1G_NONE_BYTES bytes | 0 B/page | 0 ($( [ "$METADATA_1G_NONE_BYTES" = 0 ] && echo met || echo MISSED)) |
 | Metadata, 1 GiB memslot, one mode | $(mib "$METADATA_1G_ONE_MODE_BYTES") | $m1 B/page | <= 2 per mode ($(verdict "$m1" 2)) |
 | Metadata, 1 GiB memslot, all four modes | $(mib "$METADATA_1G_ALL_MODES_BYTES") | $m4 B/page | <= 8 ($(verdict "$m4" 8)) |

@@ -37,7 +37,14 @@ append+=" ptt.flavour=$flavour ptt.timeout=$timeout ptt.mode=$mode ${PTT_APPEND:
 
 mkdir -p "$(dirname "$log")"
 : >"$log"
-qemu-system-x86_64 -accel tcg,thread="${PTT_TCG_THREAD:-multi}" -cpu EPYC \
+# PTT_ICOUNT=1 counts time in instructions executed (-icount, one TCG
+# thread, idle time skipped): timings measure the work, not the emulator.
+icount=()
+if [ "${PTT_ICOUNT:-0}" = 1 ]; then
+	PTT_TCG_THREAD=single
+	icount=(-icount "shift=0,sleep=off")
+fi
+qemu-system-x86_64 -accel tcg,thread="${PTT_TCG_THREAD:-multi}" "${icount[@]}" -cpu EPYC \
 	-smp 2 -m 4G -nodefaults \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
