@@ -61,13 +61,19 @@ if [ "${REUSE:-0}" != 1 ]; then
 			die "the benchmark run on the base failed, see $out/base.out"
 		cp "$BUILD/test/base-bench/svm-tdp.log" "$out/base-$b.log"
 	done
-	for k in series base; do
-		kernel=bench
-		[ "$k" = series ] || kernel=base-bench
-		info "benchmark boot of the $k counting instructions ($kernel kernel, TDP MMU)"
-		PTT_ICOUNT=1 FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" "$kernel" "$out/icount.list" >"$out/icount.out" 2>&1 ||
-			die "the benchmark run on the $k with -icount failed, see $out/icount.out"
-		cp "$BUILD/test/$kernel/svm-tdp.log" "$out/icount-$k.log"
+	# Both kernels at once: with -icount, the guest's times don't depend
+	# on the host's load.
+	rm -f "$out"/icount-*.log
+	for b in $(seq "$BOOTS"); do
+		info "benchmark boot $b/$BOOTS of the series and the base counting instructions (TDP MMU)"
+		for kernel in bench base-bench; do
+			PTT_ICOUNT=1 FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" "$kernel" "$out/icount.list" >"$out/icount-$kernel.out" 2>&1 &
+		done
+		for kernel in bench base-bench; do
+			wait -n || die "a benchmark run with -icount failed, see $out/icount-*.out"
+		done
+		cp "$BUILD/test/bench/svm-tdp.log" "$out/icount-series-$b.log"
+		cp "$BUILD/test/base-bench/svm-tdp.log" "$out/icount-base-$b.log"
 	done
 	info "benchmark boot of the series on Bochs (bench kernel, EPT, TDP MMU)"
 	FLAVOURS=vmx-tdp TIMEOUT=1800 "$TOP/scripts/test.sh" bench "$out/vmx.list" >"$out/vmx.out" 2>&1 ||
@@ -76,6 +82,8 @@ if [ "${REUSE:-0}" != 1 ]; then
 fi
 cat "$out"/series-*.log >"$out/series.log" 2>/dev/null || die "no benchmark logs in $out"
 cat "$out"/base-*.log >"$out/base.log" 2>/dev/null || die "no benchmark logs in $out"
+cat "$out"/icount-series-*.log >"$out/icount-series.log" 2>/dev/null || die "no -icount benchmark logs in $out"
+cat "$out"/icount-base-*.log >"$out/icount-base.log" 2>/dev/null || die "no -icount benchmark logs in $out"
 
 # Per-run values of a workload metric, one per line, in seconds.
 metric() { # <log> <command> <regex of the line, value in the first (...)>
@@ -154,7 +162,6 @@ dl_dirty_re='Iteration 4 dirty memory time: [0-9.]+'
 	echo "DL_DIRTY_SERIES=$(metric "$out/series.log" "$DL" "$dl_dirty_re" | median)"
 	echo "DL_DIRTY_BASE=$(metric "$out/base.log" "$DL" "$dl_dirty_re" | median)"
 	for k in series base; do
-		[ -f "$out/icount-$k.log" ] || die "no $out/icount-$k.log"
 		echo "IC_DP_${k^^}=$(metric "$out/icount-$k.log" "$DP" "$dp_re" | median)"
 		echo "IC_DL_POP_${k^^}=$(metric "$out/icount-$k.log" "$DL" "$dl_pop_re" | median)"
 		echo "IC_DL_DIRTY_${k^^}=$(metric "$out/icount-$k.log" "$DL" "$dl_dirty_re" | median)"
@@ -193,6 +200,15 @@ added() { # <ns> <ns> <baseline ns>
 	awk -v a="$1" -v b="$2" -v m="$3" 'BEGIN { printf "%.2f", (b - m > 0) ? (a - m) / (b - m) : 0 }'
 }
 r_added=$(added "$PREREAD_DATA_NS" "$USER_MMIO_READ_NS" "$MMIO_READ_NS")
+# The lowest in-kernel/VMM ratio possible: a consumer that costs nothing still
+# pays the exit and the emulation that the VMM's read pays too.
+r_floor=$(ratio "$MMIO_READ_NS" "$USER_MMIO_READ_NS")
+v_floor=$(ratio "$VMX_MMIO_READ_NS" "$VMX_USER_MMIO_READ_NS")
+# The target, unless the emulator alone rules it out.
+vs_target() { # <ratio> <floor>
+	awk -v r="$1" -v f="$2" 'BEGIN {
+		if (r <= 0.5) print "met"; else if (f > 0.5) print "out of reach, >= " f; else print "MISSED" }'
+}
 v_added=$(added "$VMX_PREREAD_DATA_NS" "$VMX_USER_MMIO_READ_NS" "$VMX_MMIO_READ_NS")
 r_write=$(ratio "$PREWRITE_ALLOW_NS" "$MMIO_READ_NS")
 r_exec=$(ratio "$PREEXEC_ALLOW_NS" "$MMIO_READ_NS")
@@ -200,19 +216,23 @@ o_dp=$(ratio3 "$DP_SERIES" "$DP_BASE")
 
 # The noise: the same kernel against itself, boot 1 over boot 2 (medians of
 # each boot's runs), and the range of single runs.
-self_ratio() { # <series|base> <command> <regex>
+self_ratio() { # <[icount-]series|base> <command> <regex>
 	ratio3 "$(metric "$out/$1-1.log" "$2" "$3" | median)" \
 		"$(metric "$out/$1-2.log" "$2" "$3" | median)"
 }
-range() { # <series|base> <command> <regex>
+range() { # <[icount-]series|base> <command> <regex>
 	metric "$out/$1.log" "$2" "$3" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f-%.3f", v[1], v[NR] }'
 }
 if [ "$BOOTS" -ge 2 ]; then
 	dp_bb=$(self_ratio base "$DP" "$dp_re") dp_ss=$(self_ratio series "$DP" "$dp_re")
 	pop_bb=$(self_ratio base "$DL" "$dl_pop_re") pop_ss=$(self_ratio series "$DL" "$dl_pop_re")
 	dirty_bb=$(self_ratio base "$DL" "$dl_dirty_re") dirty_ss=$(self_ratio series "$DL" "$dl_dirty_re")
+	ic_dp_bb=$(self_ratio icount-base "$DP" "$dp_re") ic_dp_ss=$(self_ratio icount-series "$DP" "$dp_re")
+	ic_pop_bb=$(self_ratio icount-base "$DL" "$dl_pop_re") ic_pop_ss=$(self_ratio icount-series "$DL" "$dl_pop_re")
+	ic_dirty_bb=$(self_ratio icount-base "$DL" "$dl_dirty_re") ic_dirty_ss=$(self_ratio icount-series "$DL" "$dl_dirty_re")
 else
 	dp_bb=- dp_ss=- pop_bb=- pop_ss=- dirty_bb=- dirty_ss=-
+	ic_dp_bb=- ic_dp_ss=- ic_pop_bb=- ic_pop_ss=- ic_dirty_bb=- ic_dirty_ss=-
 fi
 o_pop=$(ratio3 "$DL_POP_SERIES" "$DL_POP_BASE")
 ic_dp=$(ratio3 "$IC_DP_SERIES" "$IC_DP_BASE")
@@ -237,6 +257,8 @@ VMX_R_PREEXEC=$v_exec
 VMX_R_USER_MMIO=$v_user
 VMX_R_KERNEL_VS_USER=$v_kernel_user
 R_ADDED_KERNEL_VS_USER=$r_added
+R_KERNEL_VS_USER_FLOOR=$r_floor
+VMX_R_KERNEL_VS_USER_FLOOR=$v_floor
 VMX_R_ADDED_KERNEL_VS_USER=$v_added
 R_PREWRITE=$r_write
 R_PREEXEC=$r_exec
@@ -267,30 +289,34 @@ $BOOTS boots of each kernel, booted alternately, after a warm-up run.
 | PREWRITE-tracked write, allowed | $PREWRITE_ALLOW_NS ns | $r_write | $VMX_PREWRITE_ALLOW_NS ns | $v_write | <= 1.5 ($(verdict "$(max2 "$r_write" "$v_write")" 1.5)) |
 | PREEXEC-tracked fetch, allowed | $PREEXEC_ALLOW_NS ns | $r_exec | $VMX_PREEXEC_ALLOW_NS ns | $v_exec | <= 1.5 ($(verdict "$(max2 "$r_exec" "$v_exec")" 1.5)) |
 | MMIO read answered by the VMM (KVM_EXIT_MMIO), what a userspace monitor pays | $USER_MMIO_READ_NS ns | $r_user | $VMX_USER_MMIO_READ_NS ns | $v_user | |
-| PREREAD read with data, in-kernel consumer / read answered by the VMM | | $r_kernel_user | | $v_kernel_user | <= 0.5 ($(verdict "$(max2 "$r_kernel_user" "$v_kernel_user")" 0.5)) |
+| PREREAD read with data, in-kernel consumer / read answered by the VMM | | $r_kernel_user | | $v_kernel_user | <= 0.5 (QEMU: $(vs_target "$r_kernel_user" "$r_floor"); Bochs: $(vs_target "$v_kernel_user" "$v_floor")) |
+| Lowest possible: emulated MMIO read / read answered by the VMM | | $r_floor | | $v_floor | |
 | What each adds to the emulated MMIO read, in-kernel consumer / VMM | $((PREREAD_DATA_NS - MMIO_READ_NS)) ns / $((USER_MMIO_READ_NS - MMIO_READ_NS)) ns | $r_added | $((VMX_PREREAD_DATA_NS - VMX_MMIO_READ_NS)) ns / $((VMX_USER_MMIO_READ_NS - VMX_MMIO_READ_NS)) ns | $v_added | |
 
 Both reads pay an emulated VM exit (a nested page fault) and the emulation
 of the instruction, which under emulation cost far more than on hardware;
 the last row compares what comes on top: the in-kernel consumer's callback,
-or the exit to the VMM and back.
+or the exit to the VMM and back.  Where the emulated exit and emulation alone
+are over half of the VMM's read ("lowest possible" over 0.5), no consumer can
+meet the 0.5 target, however cheap; what it adds is the last row.
 
 The overhead with nothing tracked is measured twice.  "Instructions": each
 kernel boots once more with QEMU's \`-icount shift=0,sleep=off\` (one TCG
 thread), where the guest clock advances 1 ns per instruction executed and
 skips idle time, so that a time measures the work of the kernel under test
-and its guest whatever the speed of the emulation; medians of $ICOUNT_RUNS runs.
+and its guest whatever the speed of the emulation; medians of
+$((ICOUNT_RUNS * BOOTS)) runs over $BOOTS boots of each kernel.
 "Wall time": the multi-threaded TCG of the other rows, with the noise of
 each kernel against itself beside it.
 
 | What | Measured | Ratio | Target |
 |---|---|---|---|
-| demand_paging_test, nothing tracked, instructions, series/base | $(printf '%.3f' "$IC_DP_SERIES") s / $(printf '%.3f' "$IC_DP_BASE") s | $ic_dp | <= 1.01 ($(verdict "$ic_dp" 1.01)) |
-| demand_paging_test, instructions, runs | base $(range icount-base "$DP" "$dp_re") s, series $(range icount-series "$DP" "$dp_re") s | | |
-| dirty_log_perf_test populate, instructions, series/base | $(printf '%.3f' "$IC_DL_POP_SERIES") s / $(printf '%.3f' "$IC_DL_POP_BASE") s | $ic_pop | <= 1.01 ($(verdict "$ic_pop" 1.01)) |
-| dirty_log_perf_test populate, instructions, runs | base $(range icount-base "$DL" "$dl_pop_re") s, series $(range icount-series "$DL" "$dl_pop_re") s | | |
-| dirty_log_perf_test dirty pass, instructions, series/base | $(printf '%.3f' "$IC_DL_DIRTY_SERIES") s / $(printf '%.3f' "$IC_DL_DIRTY_BASE") s | $ic_dirty | <= 1.01 ($(verdict "$ic_dirty" 1.01)) |
-| dirty_log_perf_test dirty pass, instructions, runs | base $(range icount-base "$DL" "$dl_dirty_re") s, series $(range icount-series "$DL" "$dl_dirty_re") s | | |
+| demand_paging_test, nothing tracked, instructions, series/base | $(printf '%.3f' "$IC_DP_SERIES") s / $(printf '%.3f' "$IC_DP_BASE") s | $ic_dp | <= 1.01 ($(noise_verdict "$ic_dp" 1.01 "$ic_dp_bb" "$ic_dp_ss")) |
+| demand_paging_test, instructions, noise: base/base, series/series (boot 1 / boot 2); runs | base $(range icount-base "$DP" "$dp_re") s, series $(range icount-series "$DP" "$dp_re") s | $ic_dp_bb, $ic_dp_ss | |
+| dirty_log_perf_test populate, instructions, series/base | $(printf '%.3f' "$IC_DL_POP_SERIES") s / $(printf '%.3f' "$IC_DL_POP_BASE") s | $ic_pop | <= 1.01 ($(noise_verdict "$ic_pop" 1.01 "$ic_pop_bb" "$ic_pop_ss")) |
+| dirty_log_perf_test populate, instructions, noise: base/base, series/series; runs | base $(range icount-base "$DL" "$dl_pop_re") s, series $(range icount-series "$DL" "$dl_pop_re") s | $ic_pop_bb, $ic_pop_ss | |
+| dirty_log_perf_test dirty pass, instructions, series/base | $(printf '%.3f' "$IC_DL_DIRTY_SERIES") s / $(printf '%.3f' "$IC_DL_DIRTY_BASE") s | $ic_dirty | <= 1.01 ($(noise_verdict "$ic_dirty" 1.01 "$ic_dirty_bb" "$ic_dirty_ss")) |
+| dirty_log_perf_test dirty pass, instructions, noise: base/base, series/series; runs | base $(range icount-base "$DL" "$dl_dirty_re") s, series $(range icount-series "$DL" "$dl_dirty_re") s | $ic_dirty_bb, $ic_dirty_ss | |
 | demand_paging_test, nothing tracked, wall time, series/base | $(printf '%.3f' "$DP_SERIES") s / $(printf '%.3f' "$DP_BASE") s | $o_dp | <= 1.01 ($(noise_verdict "$o_dp" 1.01 "$dp_bb" "$dp_ss")) |
 | demand_paging_test, wall time, noise: base/base, series/series (boot 1 / boot 2); runs | base $(range base "$DP" "$dp_re") s, series $(range series "$DP" "$dp_re") s | $dp_bb, $dp_ss | |
 | dirty_log_perf_test populate, wall time, series/base | $(printf '%.3f' "$DL_POP_SERIES") s / $(printf '%.3f' "$DL_POP_BASE") s | $o_pop | <= 1.01 ($(noise_verdict "$o_pop" 1.01 "$pop_bb" "$pop_ss")) |
@@ -385,6 +411,7 @@ BULK_LONG_RATE=$long
 BULK_LONG_RATE_IDLE=$long_idle
 BULK_LIN_ADD=$lin_add
 BULK_LIN_DROP=$lin_drop
+ICOUNT_RUNS=$ICOUNT_RUNS
 ENV
 
 cat >"$out/plot.dat" <<DAT
