@@ -43,6 +43,10 @@ list "$out/base.list" 0
 # PTT_ICOUNT): what the series adds to the work, without the noise of the
 # emulation speed.
 RUNS=$ICOUNT_RUNS list "$out/icount.list" 0
+# What the series adds to a fault, function by function: QEMU logs each
+# translation block that KVM's code executes during one run of 4096 faults.
+PROFILE_CMD="demand_paging_test -b 16M"
+echo "pass - - - - - - $PROFILE_CMD" >"$out/profile.list"
 # The access costs again on Bochs (Intel VMX with EPT, TDP MMU).
 echo "- - - pass - - - x86_64/page_track_perf_test" >"$out/vmx.list"
 
@@ -75,6 +79,21 @@ if [ "${REUSE:-0}" != 1 ]; then
 		cp "$BUILD/test/bench/svm-tdp.log" "$out/icount-series-$b.log"
 		cp "$BUILD/test/base-bench/svm-tdp.log" "$out/icount-base-$b.log"
 	done
+	info "profile boots of the series and the base (QEMU's log of KVM's code)"
+	for kernel in bench base-bench; do
+		range=$(python3 "$TOP/scripts/tb-profile.py" range "$BUILD/obj/$kernel") ||
+			die "no KVM code found in build/obj/$kernel/System.map"
+		PTT_TRACE_EXEC=$range PTT_TRACE_FILE="$out/tb-$kernel.log" FLAVOURS=svm-tdp TIMEOUT=900 \
+			"$TOP/scripts/test.sh" "$kernel" "$out/profile.list" >"$out/profile-$kernel.out" 2>&1 &
+	done
+	for kernel in bench base-bench; do
+		wait -n || die "a profile run failed, see $out/profile-*.out"
+	done
+	python3 "$TOP/scripts/tb-profile.py" table kvm_tdp_mmu_map \
+		"$out/tb-base-bench.log" "$BUILD/obj/base-bench" \
+		"$out/tb-bench.log" "$BUILD/obj/bench" >"$out/profile.md" ||
+		die "profiling the fault path failed"
+	rm -f "$out"/tb-*.log
 	info "benchmark boot of the series on Bochs (bench kernel, EPT, TDP MMU)"
 	FLAVOURS=vmx-tdp TIMEOUT=1800 "$TOP/scripts/test.sh" bench "$out/vmx.list" >"$out/vmx.out" 2>&1 ||
 		die "the benchmark run on Bochs failed, see $out/vmx.out"
@@ -335,6 +354,15 @@ each kernel against itself beside it.
 Metadata is what KVM reports for all memslots of the VM (the 1 or 16 GiB
 memslot plus the boot memslot), read from the kernel by the test consumer;
 B/page divides it by all pages of the VM.
+
+What the series adds to a fault with nothing tracked, function by function:
+QEMU's log of each translation block (a straight run of about 4
+instructions) that KVM's code executes, during one \`$PROFILE_CMD\` (one
+TDP fault per 4KiB page), per fault, for the functions that differ by half
+a block or more.  A function's count can move by a block when the code
+around it moves (a block doesn't cross a page).
+
+$(cat "$out/profile.md")
 MD
 
 # The batch rows: "median [min-max]" over the boots, in ms or us.

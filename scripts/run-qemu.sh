@@ -44,7 +44,15 @@ if [ "${PTT_ICOUNT:-0}" = 1 ]; then
 	PTT_TCG_THREAD=single
 	icount=(-icount "shift=0,sleep=off")
 fi
-qemu-system-x86_64 -accel tcg,thread="${PTT_TCG_THREAD:-multi}" "${icount[@]}" -cpu EPYC \
+# PTT_TRACE_EXEC=<start>..<end> logs every translation block that the guest
+# executes in that range of addresses to PTT_TRACE_FILE (-d exec,nochain).
+trace=()
+if [ -n "${PTT_TRACE_EXEC:-}" ]; then
+	[ -n "${PTT_TRACE_FILE:-}" ] || die "PTT_TRACE_EXEC needs PTT_TRACE_FILE"
+	PTT_TCG_THREAD=single
+	trace=(-d "exec,nochain" -dfilter "$PTT_TRACE_EXEC" -D "$PTT_TRACE_FILE")
+fi
+qemu-system-x86_64 -accel tcg,thread="${PTT_TCG_THREAD:-multi}" "${icount[@]}" "${trace[@]}" -cpu EPYC \
 	-smp 2 -m 4G -nodefaults \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
