@@ -440,6 +440,9 @@ BULK_LONG_RATE_IDLE=$long_idle
 BULK_LIN_ADD=$lin_add
 BULK_LIN_DROP=$lin_drop
 ICOUNT_RUNS=$ICOUNT_RUNS
+PROF_BASE=$(awk -F'|' '/All of KVM/ { gsub(/ /, "", $3); print $3 }' "$out/profile.md")
+PROF_SERIES=$(awk -F'|' '/All of KVM/ { gsub(/ /, "", $4); print $4 }' "$out/profile.md")
+PROF_ADDED=$(awk -F'|' '/All of KVM/ { gsub(/ /, "", $5); print $5 }' "$out/profile.md")
 ENV
 
 cat >"$out/plot.dat" <<DAT
