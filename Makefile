@@ -6,7 +6,7 @@ S := scripts
 LISTS := tests/stock.list tests/series.list
 
 .PHONY: all deps tree export kernel selftests test test-vmx-stock baseline \
-	run test-debug check check-fast series bench clean help
+	run test-debug check check-fast series bench bench-wall clean help
 
 all: test
 
@@ -73,6 +73,11 @@ bench: tree
 	$(S)/kernel.sh base-bench
 	$(S)/selftests.sh test
 	$(S)/bench.sh
+
+# The wall time of demand_paging_test over more boots of the kernels of
+# make bench, to see its spread from boot to boot.
+bench-wall:
+	$(S)/bench-wall.sh
 
 series: tree
 	$(S)/series.sh

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# 'make bench-wall': how far apart the wall times of demand_paging_test are
+# from one boot to the next of the same kernel, beside series/base, to tell
+# whether make bench's wall-time ratio measures the series or the emulator.
+#
+# Boots the bench and base-bench kernels of make bench alternately, BOOTS
+# times each, running only demand_paging_test (a warm-up, then RUNS runs),
+# and writes build/bench/wall.md, copied to bench/wall.md.  REUSE=1 only
+# re-reads the logs.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+BOOTS=${BOOTS:-5}
+RUNS=${RUNS:-5}
+DP="demand_paging_test -b 512M"
+re='Total guest execution time:[[:space:]]*[0-9.]+'
+out=$BUILD/bench/wall
+mkdir -p "$out"
+
+for k in bench base-bench; do
+	[ -f "$BUILD/obj/$k/arch/x86/boot/bzImage" ] ||
+		die "the $k kernel is missing: run 'make bench' first"
+done
+
+{
+	echo "pass - - - - - - demand_paging_test -b 256M"
+	for _ in $(seq "$RUNS"); do
+		echo "pass - - - - - - $DP"
+	done
+} >"$out/dp.list"
+
+# The values of $DP in a log, one per line.
+values() { # <log>
+	awk -v cmd="$DP" -v re="$re" '
+		/^# \[[0-9]+\/[0-9]+\] / { sub(/^# \[[0-9]+\/[0-9]+\] /, ""); cur = $0; next }
+		cur == cmd && match($0, re) {
+			v = substr($0, RSTART, RLENGTH); gsub(/[^0-9.]/, "", v); print v
+		}' "$1"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'
+}
+
+# REUSE=1 only re-reads the logs of the previous run.
+[ "${REUSE:-0}" = 1 ] || rm -f "$out"/*.log
+for b in $(seq "$BOOTS"); do
+	[ "${REUSE:-0}" != 1 ] || break
+	for k in bench base-bench; do
+		info "wall-time boot $b/$BOOTS of the $k kernel"
+		FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" "$k" "$out/dp.list" >"$out/$k.out" 2>&1 ||
+			die "the run on the $k kernel failed, see $out/$k.out"
+		cp "$BUILD/test/$k/svm-tdp.log" "$out/$k-$b.log"
+		n=$(values "$out/$k-$b.log" | wc -l)
+		[ "$n" -eq "$RUNS" ] ||
+			die "$out/$k-$b.log has $n times of '$DP', expected $RUNS"
+	done
+done
+
+row() { # <kernel>: per-boot medians, their spread, the median of all runs
+	local k=$1 b meds=()
+	for b in $(seq "$BOOTS"); do
+		meds+=("$(values "$out/$k-$b.log" | median)")
+	done
+	printf '%s\n' "${meds[@]}" | awk -v all="$(cat "$out"/"$k"-*.log | values /dev/stdin | median)" '
+		{ v[NR] = $1; if (NR == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+		END {
+			s = v[1]; for (i = 2; i <= NR; i++) s = s ", " v[i]
+			printf "%s | %.3f | %.3f s", s, hi / lo, all
+		}'
+}
+
+s_all=$(cat "$out"/bench-*.log | values /dev/stdin | median)
+b_all=$(cat "$out"/base-bench-*.log | values /dev/stdin | median)
+ratio=$(awk -v s="$s_all" -v b="$b_all" 'BEGIN { printf "%.3f", s / b }')
+# How often a boot of the series was slower than the boot of the base
+# after it: a difference the emulator doesn't make comes out near BOOTS.
+slower=0
+for b in $(seq "$BOOTS"); do
+	s=$(values "$out/bench-$b.log" | median)
+	m=$(values "$out/base-bench-$b.log" | median)
+	if awk -v s="$s" -v m="$m" 'BEGIN { exit !(s > m) }'; then
+		slower=$((slower + 1))
+	fi
+done
+
+cat >"$out/wall.md" <<MD
+\`$DP\` in wall time, nothing tracked, measured on $(date -u +%Y-%m-%d)
+with scripts/bench-wall.sh: the bench and base-bench kernels of make bench
+booted alternately under QEMU's multi-threaded TCG ($(nproc) host cores,
+SVM with nested paging, TDP MMU), $BOOTS boots each, $RUNS runs per boot
+after a warm-up run.
+
+| Kernel | Median of each boot (s) | Slowest / fastest boot | Median of all runs |
+|---|---|---|---|
+| series | $(row bench) |
+| base | $(row base-bench) |
+
+Series/base, medians of all runs: $ratio.  The series' boot was slower
+than the base's boot after it in $slower of $BOOTS pairs.
+MD
+cp "$out/wall.md" "$TOP/bench/wall.md"
+cat "$out/wall.md"
