@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-BOOTS=${BOOTS:-5}
+BOOTS=${BOOTS:-6}
 RUNS=${RUNS:-5}
 DP="demand_paging_test -b 512M"
 re='Total guest execution time:[[:space:]]*[0-9.]+'
