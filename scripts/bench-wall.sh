@@ -62,11 +62,12 @@ row() { # <kernel>: per-boot medians, their spread, the median of all runs
 	for b in $(seq "$BOOTS"); do
 		meds+=("$(values "$out/$k-$b.log" | median)")
 	done
-	printf '%s\n' "${meds[@]}" | awk -v all="$(cat "$out"/"$k"-*.log | values /dev/stdin | median)" '
+	printf '%s\n' "${meds[@]}" | awk -v all="$(cat "$out"/"$k"-*.log | values /dev/stdin | median)" \
+		-v min="$(cat "$out"/"$k"-*.log | values /dev/stdin | sort -g | head -n 1)" '
 		{ v[NR] = $1; if (NR == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
 		END {
 			s = v[1]; for (i = 2; i <= NR; i++) s = s ", " v[i]
-			printf "%s | %.3f | %.3f s", s, hi / lo, all
+			printf "%s | %.3f | %.3f s | %.3f s", s, hi / lo, all, min
 		}'
 }
 
@@ -91,12 +92,12 @@ booted alternately under QEMU's multi-threaded TCG ($(nproc) host cores,
 SVM with nested paging, TDP MMU), $BOOTS boots each, $RUNS runs per boot
 after a warm-up run.
 
-| Kernel | Median of each boot (s) | Slowest / fastest boot | Median of all runs |
-|---|---|---|---|
+| Kernel | Median of each boot (s) | Slowest / fastest boot | Median of all runs | Fastest run |
+|---|---|---|---|---|
 | series | $(row bench) |
 | base | $(row base-bench) |
 
-Series/base, medians of all runs: $ratio.  The series' boot was slower
+Series/base, medians of all runs: $ratio; fastest runs: $(awk -v s="$(cat "$out"/bench-*.log | values /dev/stdin | sort -g | head -n 1)" -v b="$(cat "$out"/base-bench-*.log | values /dev/stdin | sort -g | head -n 1)" 'BEGIN { printf "%.3f", s / b }').  The series' boot was slower
 than the base's boot after it in $slower of $BOOTS pairs.
 MD
 cp "$out/wall.md" "$TOP/bench/wall.md"
