@@ -5,8 +5,8 @@
 #
 # Boots the bench and base-bench kernels of make bench alternately, BOOTS
 # times each, running only demand_paging_test (a warm-up, then RUNS runs),
-# and writes build/bench/wall.md, copied to bench/wall.md.  REUSE=1 only
-# re-reads the logs.
+# and writes build/bench/wall.md and wall.env (for the cover letter), copied
+# to bench/.  REUSE=1 only re-reads the logs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -57,18 +57,13 @@ for b in $(seq "$BOOTS"); do
 	done
 done
 
-row() { # <kernel>: per-boot medians, their spread, the median of all runs
+row() { # <kernel>: per-boot medians, their spread, all runs' median, fastest run
 	local k=$1 b meds=()
 	for b in $(seq "$BOOTS"); do
 		meds+=("$(values "$out/$k-$b.log" | median)")
 	done
-	printf '%s\n' "${meds[@]}" | awk -v all="$(cat "$out"/"$k"-*.log | values /dev/stdin | median)" \
-		-v min="$(cat "$out"/"$k"-*.log | values /dev/stdin | sort -g | head -n 1)" '
-		{ v[NR] = $1; if (NR == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
-		END {
-			s = v[1]; for (i = 2; i <= NR; i++) s = s ", " v[i]
-			printf "%s | %.3f | %.3f s | %.3f s", s, hi / lo, all, min
-		}'
+	printf '%s | %s | %s s | %s s' "$(printf '%s, ' "${meds[@]}" | sed 's/, $//')" \
+		"$(spread "$k")" "$(cat "$out"/"$k"-*.log | values /dev/stdin | median)" "$(fastest "$k")"
 }
 
 s_all=$(cat "$out"/bench-*.log | values /dev/stdin | median)
@@ -85,6 +80,27 @@ for b in $(seq "$BOOTS"); do
 	fi
 done
 
+spread() { # <kernel>: slowest over fastest median of a boot
+	local k=$1 b
+	for b in $(seq "$BOOTS"); do
+		values "$out/$k-$b.log" | median
+	done | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[NR] / v[1] }'
+}
+fastest() { # <kernel>
+	cat "$out"/"$1"-*.log | values /dev/stdin | sort -g | awk 'NR == 1 { printf "%.3f", $1 }'
+}
+fast_ratio=$(awk -v s="$(fastest bench)" -v b="$(fastest base-bench)" 'BEGIN { printf "%.3f", s / b }')
+
+{
+	echo "WALL_BOOTS=$BOOTS"
+	echo "WALL_RUNS=$RUNS"
+	echo "WALL_DP_RATIO=$ratio"
+	echo "WALL_DP_FASTEST_RATIO=$fast_ratio"
+	echo "WALL_DP_SLOWER_PAIRS=$slower"
+	echo "WALL_DP_SERIES_SPREAD=$(spread bench)"
+	echo "WALL_DP_BASE_SPREAD=$(spread base-bench)"
+} >"$out/wall.env"
+
 cat >"$out/wall.md" <<MD
 \`$DP\` in wall time, nothing tracked, measured on $(date -u +%Y-%m-%d)
 with scripts/bench-wall.sh: the bench and base-bench kernels of make bench
@@ -97,8 +113,9 @@ after a warm-up run.
 | series | $(row bench) |
 | base | $(row base-bench) |
 
-Series/base, medians of all runs: $ratio; fastest runs: $(awk -v s="$(cat "$out"/bench-*.log | values /dev/stdin | sort -g | head -n 1)" -v b="$(cat "$out"/base-bench-*.log | values /dev/stdin | sort -g | head -n 1)" 'BEGIN { printf "%.3f", s / b }').  The series' boot was slower
-than the base's boot after it in $slower of $BOOTS pairs.
+Series/base, medians of all runs: $ratio; fastest runs: $fast_ratio.
+The series' boot was slower than the base's boot after it in $slower of
+$BOOTS pairs.
 MD
-cp "$out/wall.md" "$TOP/bench/wall.md"
+cp "$out/wall.md" "$out/wall.env" "$TOP/bench/"
 cat "$out/wall.md"

@@ -7,6 +7,7 @@ set -euo pipefail
 need_cmd git python3
 [ -d "$TREE/.git" ] || die "build/linux does not exist: run 'make tree' first"
 [ -f "$TOP/bench/results.env" ] || die "bench/results.env is missing: run 'make bench'"
+[ -f "$TOP/bench/wall.env" ] || die "bench/wall.env is missing: run 'make bench-wall'"
 out=$BUILD/series
 rm -rf "$out"
 mkdir -p "$out"
@@ -22,7 +23,8 @@ cover=$(find "$out" -name '0000-cover-letter.patch')
 [ -n "$cover" ] || die "git format-patch wrote no cover letter"
 
 # Fill the cover letter: subject and blurb from cover-letter.txt, with
-# ${NAME} replaced by the values in bench/results.env and those below.
+# ${NAME} replaced by the values in bench/results.env, bench/wall.env and
+# those below.
 # The stock tests that must pass or skip in svm-tdp and in vmx-tdp.
 stock_count() {
 	awk -v col="$1" '!/^[[:space:]]*(#|$)/ && $col != "-"' "$TOP/tests/stock.list" | wc -l
@@ -40,15 +42,17 @@ NR_PATCHES=$(series_patches | wc -l) BASE_SUBJECT=$BASE_SUBJECT \
 	SELFTEST_PROGS=$(tgit diff --name-only --diff-filter=A base..HEAD -- \
 		'tools/testing/selftests/kvm/x86_64/*.c' | wc -l) \
 	DOC_LINES=$(added Documentation) \
-	python3 - "$cover" "$TOP/cover-letter.txt" "$TOP/bench/results.env" <<'PY' ||
+	python3 - "$cover" "$TOP/cover-letter.txt" "$TOP/bench/results.env" \
+		"$TOP/bench/wall.env" <<'PY' ||
 import os, shlex, string, sys
-cover, template, results = sys.argv[1:4]
+cover, template = sys.argv[1:3]
 values = dict(os.environ)
-for line in open(results):
-    line = line.strip()
-    if line and not line.startswith('#'):
-        k, v = line.split('=', 1)
-        values[k] = ' '.join(shlex.split(v))
+for results in sys.argv[3:]:
+    for line in open(results):
+        line = line.strip()
+        if line and not line.startswith('#'):
+            k, v = line.split('=', 1)
+            values[k] = ' '.join(shlex.split(v))
 text = string.Template(open(template).read()).substitute(values)
 subject, _, blurb = text.partition('\n')
 assert subject.startswith('Subject: '), 'cover-letter.txt must start with "Subject: "'
