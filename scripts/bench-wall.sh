@@ -104,7 +104,7 @@ fast_ratio=$(awk -v s="$(fastest bench)" -v b="$(fastest base-bench)" 'BEGIN { p
 cat >"$out/wall.md" <<MD
 \`$DP\` in wall time, nothing tracked, measured on $(date -u +%Y-%m-%d)
 with scripts/bench-wall.sh: the bench and base-bench kernels of make bench
-booted alternately under QEMU's multi-threaded TCG ($(nproc) host cores,
+booted alternately under QEMU's ${PTT_TCG_THREAD:-multi}-threaded TCG ($(nproc) host cores,
 SVM with nested paging, TDP MMU), $BOOTS boots each, $RUNS runs per boot
 after a warm-up run.
 
