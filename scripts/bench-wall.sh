@@ -31,15 +31,7 @@ done
 
 # The values of $DP in a log, one per line.
 values() { # <log>
-	awk -v cmd="$DP" -v re="$re" '
-		/^# \[[0-9]+\/[0-9]+\] / { sub(/^# \[[0-9]+\/[0-9]+\] /, ""); cur = $0; next }
-		cur == cmd && match($0, re) {
-			v = substr($0, RSTART, RLENGTH); gsub(/[^0-9.]/, "", v); print v
-		}' "$1"
-}
-
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'
+	metric "$1" "$DP" "$re"
 }
 
 # REUSE=1 only re-reads the logs of the previous run.

@@ -104,19 +104,6 @@ cat "$out"/base-*.log >"$out/base.log" 2>/dev/null || die "no benchmark logs in 
 cat "$out"/icount-series-*.log >"$out/icount-series.log" 2>/dev/null || die "no -icount benchmark logs in $out"
 cat "$out"/icount-base-*.log >"$out/icount-base.log" 2>/dev/null || die "no -icount benchmark logs in $out"
 
-# Per-run values of a workload metric, one per line, in seconds.
-metric() { # <log> <command> <regex of the line, value in the first (...)>
-	awk -v cmd="$2" -v re="$3" '
-		/^# \[[0-9]+\/[0-9]+\] / { sub(/^# \[[0-9]+\/[0-9]+\] /, ""); cur = $0; next }
-		cur == cmd && match($0, re) {
-			v = substr($0, RSTART, RLENGTH); gsub(/[^0-9.]/, "", v); print v
-		}' "$1"
-}
-
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'
-}
-
 result() { # <name> [log]
 	sed -n "s/^#   RESULT $1 //p" "${2:-$out/series.log}" | head -n 1
 }

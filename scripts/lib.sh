@@ -133,3 +133,17 @@ missing_options() { # <.config> <fragment>...
 			grep -q -x -F "$line" "$config" 2>/dev/null || echo "$line"
 		done
 }
+
+# Per-run values of a workload metric in a log of the benchmarks, one per
+# line, in seconds.
+metric() { # <log> <command> <regex of the line, value in the first (...)>
+	awk -v cmd="$2" -v re="$3" '
+		/^# \[[0-9]+\/[0-9]+\] / { sub(/^# \[[0-9]+\/[0-9]+\] /, ""); cur = $0; next }
+		cur == cmd && match($0, re) {
+			v = substr($0, RSTART, RLENGTH); gsub(/[^0-9.]/, "", v); print v
+		}' "$1"
+}
+
+median() { # of the numbers on stdin, one per line
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'
+}
