@@ -35,53 +35,50 @@ values() { # <log>
 }
 
 # REUSE=1 only re-reads the logs of the previous run.
-[ "${REUSE:-0}" = 1 ] || rm -f "$out"/*.log
+if [ "${REUSE:-0}" != 1 ]; then
+	rm -f "$out"/*.log
+	for b in $(seq "$BOOTS"); do
+		for k in bench base-bench; do
+			info "wall-time boot $b/$BOOTS of the $k kernel"
+			FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" "$k" "$out/dp.list" >"$out/$k.out" 2>&1 ||
+				die "the run on the $k kernel failed, see $out/$k.out"
+			cp "$BUILD/test/$k/svm-tdp.log" "$out/$k-$b.log"
+			n=$(values "$out/$k-$b.log" | wc -l)
+			[ "$n" -eq "$RUNS" ] ||
+				die "$out/$k-$b.log has $n times of '$DP', expected $RUNS"
+		done
+	done
+fi
+
 for b in $(seq "$BOOTS"); do
-	[ "${REUSE:-0}" != 1 ] || break
 	for k in bench base-bench; do
-		info "wall-time boot $b/$BOOTS of the $k kernel"
-		FLAVOURS=svm-tdp TIMEOUT=900 "$TOP/scripts/test.sh" "$k" "$out/dp.list" >"$out/$k.out" 2>&1 ||
-			die "the run on the $k kernel failed, see $out/$k.out"
-		cp "$BUILD/test/$k/svm-tdp.log" "$out/$k-$b.log"
-		n=$(values "$out/$k-$b.log" | wc -l)
-		[ "$n" -eq "$RUNS" ] ||
-			die "$out/$k-$b.log has $n times of '$DP', expected $RUNS"
+		[ -f "$out/$k-$b.log" ] ||
+			die "$out/$k-$b.log is missing: run without REUSE=1, or with fewer BOOTS"
 	done
 done
 
-row() { # <kernel>: per-boot medians, their spread, all runs' median, fastest run
-	local k=$1 b meds=()
-	for b in $(seq "$BOOTS"); do
-		meds+=("$(values "$out/$k-$b.log" | median)")
-	done
-	printf '%s | %s | %s s | %s s' "$(printf '%s, ' "${meds[@]}" | sed 's/, $//')" \
-		"$(spread "$k")" "$(cat "$out"/"$k"-*.log | values /dev/stdin | median)" "$(fastest "$k")"
+# Per kernel: the median of each boot (in boot order), of all runs, and the
+# fastest run.
+declare -A boots all fastest
+for k in bench base-bench; do
+	boots[$k]=$(for b in $(seq "$BOOTS"); do values "$out/$k-$b.log" | median; done)
+	all[$k]=$(cat "$out/$k"-*.log | values /dev/stdin | median)
+	fastest[$k]=$(cat "$out/$k"-*.log | values /dev/stdin | sort -g | awk 'NR == 1 { printf "%.3f", $1 }')
+done
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+spread() { # <kernel>: slowest over fastest median of a boot
+	sort -g <<<"${boots[$1]}" | awk '{ v[NR] = $1 } END { printf "%.3f", v[NR] / v[1] }'
 }
-
-s_all=$(cat "$out"/bench-*.log | values /dev/stdin | median)
-b_all=$(cat "$out"/base-bench-*.log | values /dev/stdin | median)
-ratio=$(awk -v s="$s_all" -v b="$b_all" 'BEGIN { printf "%.3f", s / b }')
+row() { # <kernel>
+	printf '%s | %s | %s s | %s s' "$(paste -s -d, <<<"${boots[$1]}" | sed 's/,/, /g')" \
+		"$(spread "$1")" "${all[$1]}" "${fastest[$1]}"
+}
+ratio=$(div "${all[bench]}" "${all[base-bench]}")
+fast_ratio=$(div "${fastest[bench]}" "${fastest[base-bench]}")
 # How often a boot of the series was slower than the boot of the base
 # after it: a difference the emulator doesn't make comes out near BOOTS.
-slower=0
-for b in $(seq "$BOOTS"); do
-	s=$(values "$out/bench-$b.log" | median)
-	m=$(values "$out/base-bench-$b.log" | median)
-	if awk -v s="$s" -v m="$m" 'BEGIN { exit !(s > m) }'; then
-		slower=$((slower + 1))
-	fi
-done
-
-spread() { # <kernel>: slowest over fastest median of a boot
-	local k=$1 b
-	for b in $(seq "$BOOTS"); do
-		values "$out/$k-$b.log" | median
-	done | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[NR] / v[1] }'
-}
-fastest() { # <kernel>
-	cat "$out"/"$1"-*.log | values /dev/stdin | sort -g | awk 'NR == 1 { printf "%.3f", $1 }'
-}
-fast_ratio=$(awk -v s="$(fastest bench)" -v b="$(fastest base-bench)" 'BEGIN { printf "%.3f", s / b }')
+slower=$(paste <(echo "${boots[bench]}") <(echo "${boots[base-bench]}") |
+	awk '$1 > $2 { n++ } END { print n + 0 }')
 
 {
 	echo "WALL_BOOTS=$BOOTS"
