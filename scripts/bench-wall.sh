@@ -62,8 +62,9 @@ done
 declare -A boots all fastest
 for k in bench base-bench; do
 	boots[$k]=$(for b in $(seq "$BOOTS"); do values "$out/$k-$b.log" | median; done)
-	all[$k]=$(cat "$out/$k"-*.log | values /dev/stdin | median)
-	fastest[$k]=$(cat "$out/$k"-*.log | values /dev/stdin | sort -g | awk 'NR == 1 { printf "%.3f", $1 }')
+	runs=$(for b in $(seq "$BOOTS"); do values "$out/$k-$b.log"; done)
+	all[$k]=$(median <<<"$runs")
+	fastest[$k]=$(sort -g <<<"$runs" | awk 'NR == 1 { printf "%.3f", $1 }')
 done
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 spread() { # <kernel>: slowest over fastest median of a boot
@@ -76,7 +77,7 @@ row() { # <kernel>
 ratio=$(div "${all[bench]}" "${all[base-bench]}")
 fast_ratio=$(div "${fastest[bench]}" "${fastest[base-bench]}")
 # How often a boot of the series was slower than the boot of the base
-# after it: a difference the emulator doesn't make comes out near BOOTS.
+# after it: near BOOTS for a real difference, near half of it for noise.
 slower=$(paste <(echo "${boots[bench]}") <(echo "${boots[base-bench]}") |
 	awk '$1 > $2 { n++ } END { print n + 0 }')
 
